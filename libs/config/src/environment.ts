@@ -1,0 +1,70 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every environment variable the API and the worker read. `.env.example` documents the same list; a value that
+ * fails these rules stops the process at boot with the variable's name and what is expected.
+ */
+export class Environment {
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL, e.g. postgres://user:pass@host:5432/idp' })
+  DATABASE_URL: string;
+
+  @IsString()
+  @Matches(/^[^\s:/]+:\d{1,5}$/, { message: 'TEMPORAL_ADDRESS must be host:port, e.g. localhost:7233' })
+  TEMPORAL_ADDRESS = 'localhost:7233';
+
+  @IsString()
+  @MinLength(1, { message: 'TEMPORAL_NAMESPACE must not be empty' })
+  TEMPORAL_NAMESPACE = 'default';
+
+  @IsString()
+  @MinLength(1, { message: 'TEMPORAL_TASK_QUEUE must not be empty' })
+  TEMPORAL_TASK_QUEUE = 'idp';
+
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'PORT must be an integer between 1 and 65535' })
+  @Min(1, { message: 'PORT must be an integer between 1 and 65535' })
+  @Max(65535, { message: 'PORT must be an integer between 1 and 65535' })
+  PORT = 3000;
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Base URL people use to reach the API and pages; links in notifications point here. */
+  @IsString()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_BASE_URL must be an http(s) URL, e.g. http://localhost:3000' })
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  /** Path of a prebuilt workflow bundle (made by `npm run build`); without it the worker bundles at start. */
+  @IsOptional()
+  @IsString()
+  WORKFLOW_BUNDLE_PATH?: string;
+}
+
+/** Thrown when configuration is missing or malformed; its message lists each variable and what to fix. */
+export class ConfigurationError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Validates raw environment variables into a typed `Environment`, or throws a `ConfigurationError`. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    throw new ConfigurationError(
+      errors.map((e) => {
+        const messages = Object.values(e.constraints ?? {});
+        if (e.value === undefined) return `${e.property} is required: ${messages[messages.length - 1]}`;
+        return messages[messages.length - 1] ?? `${e.property} is invalid`;
+      }),
+    );
+  }
+  return env;
+}

@@ -1,0 +1,2 @@
+export { isValidNhsNumber, maskNhsNumber, normaliseNhsNumber } from './nhs-number';
+export { ICB_CODE_PATTERN, isIcbCode, isPracticeOdsCode, PRACTICE_ODS_CODE_PATTERN } from './ods';

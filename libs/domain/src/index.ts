@@ -1,0 +1,3 @@
+export * from './calendar';
+export * from './identifiers';
+export * from './process';

@@ -1,0 +1,7 @@
+export * from './types';
+export * from './policy';
+export * from './state';
+export * from './rejection';
+export * from './timeline';
+export * from './milestone-graph';
+export * from './idp-process';

@@ -1,0 +1,246 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  applyCancel,
+  applyParticipants,
+  applyPause,
+  applyReplan,
+  applyReport,
+  applyResume,
+  applyRoundOutcome,
+  applySignOff,
+  nextAlertAt,
+  ProcessRejection,
+  startProcess,
+  statusOf,
+  takeDueAlerts,
+  validateReplan,
+  validateReport,
+  validateRoundOutcome,
+  validateSignOff,
+  type Actor,
+  type Alert,
+  type IdpState,
+  type IdpStatus,
+} from '@idp/domain';
+import { IdpSearchAttributes } from '@idp/temporal/search-attributes';
+import type { AuditEventInput, IdpActivityContract } from '@idp/activities/contracts';
+import {
+  cancelUpdate,
+  changeParticipantsUpdate,
+  pauseUpdate,
+  recordRoundOutcomeUpdate,
+  replanUpdate,
+  reportMilestoneUpdate,
+  resumeUpdate,
+  signOffUpdate,
+  statusQuery,
+  type IdpWorkflowInput,
+  type IdpWorkflowResult,
+} from './messages';
+
+const { recordKickoff, projectState, appendAudit } = proxyActivities<IdpActivityContract>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+// A channel that keeps failing is retried for a day, then reported on the migration (the activity records it).
+const { notify } = proxyActivities<IdpActivityContract>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
+});
+
+/** Turns a domain refusal into the typed failure an update caller receives (the API maps `type` to HTTP). */
+function refuse(error: unknown): never {
+  if (error instanceof ProcessRejection) {
+    throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true });
+  }
+  throw error;
+}
+
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    refuse(error);
+  }
+}
+
+/**
+ * One practice migration's Initial Data Production, from kickoff to the clinical lead's sign-off (or cancellation).
+ * The process is the milestone graph of libs/domain; this function only keeps time, takes commands and tells people.
+ */
+export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
+  const info = workflowInfo();
+  const carried = input.carriedState !== undefined;
+  const state: IdpState = input.carriedState ?? startProcess(input.kickoff, input.policy, input.graphVersion, Date.now());
+  const migrationId = state.kickoff.migrationId;
+
+  const audit = (actor: AuditEventInput['actor'], action: string, details?: Record<string, unknown>) =>
+    appendAudit({
+      eventKey: currentUpdateInfo()?.id ?? `${info.workflowId}:${action}:${state.revision}`,
+      migrationId,
+      actor,
+      action,
+      details,
+      occurredAt: new Date().toISOString(),
+    });
+
+  setHandler(statusQuery, (now?: number) => statusOf(state, typeof now === 'number' ? now : Date.now()));
+
+  setHandler(
+    reportMilestoneUpdate,
+    async ({ actor, milestone, payload }) => {
+      const result = guarded(() => applyReport(state, milestone, actor, payload ?? {}, Date.now()));
+      if (!result.duplicate) await audit(actor, 'milestone.reported', { milestone, round: result.round, note: payload?.note });
+      return result;
+    },
+    { validator: ({ actor, milestone, payload }) => guarded(() => validateReport(state, milestone, actor, payload ?? {}, Date.now())) },
+  );
+
+  setHandler(
+    recordRoundOutcomeUpdate,
+    async ({ actor, command }) => {
+      const result = guarded(() => applyRoundOutcome(state, command, actor, Date.now()));
+      await audit(actor, 'round.outcome-recorded', { ...result, remedy: command.remedy, summary: command.summary });
+      return result;
+    },
+    { validator: ({ actor, command }) => guarded(() => validateRoundOutcome(state, command, actor, Date.now())) },
+  );
+
+  setHandler(
+    signOffUpdate,
+    async ({ actor, command }) => {
+      const result = guarded(() => applySignOff(state, command, actor, Date.now()));
+      await audit(actor, 'data-check.signed-off', { clinicalLeadName: command.clinicalLeadName });
+      return result;
+    },
+    { validator: ({ actor, command }) => guarded(() => validateSignOff(state, command, actor, Date.now())) },
+  );
+
+  setHandler(
+    replanUpdate,
+    async ({ actor, command }) => {
+      const result = guarded(() => applyReplan(state, command, actor, Date.now()));
+      await audit(actor, 'plan.changed', { ...command, forecastGoLive: result.forecastGoLive });
+      return result;
+    },
+    { validator: ({ actor, command }) => guarded(() => validateReplan(state, command, actor, Date.now())) },
+  );
+
+  // Pause, resume, cancel and participant changes are cheap to check: the handler's own checks act as validator.
+  const commandHandler =
+    <T>(action: string, apply: (actor: Actor, command: T) => void, detail: (command: T) => Record<string, unknown>) =>
+    async ({ actor, command }: { actor: Actor; command: T }): Promise<IdpStatus> => {
+      guarded(() => apply(actor, command));
+      await audit(actor, action, detail(command));
+      return statusOf(state, Date.now());
+    };
+  const dryRun =
+    <T>(apply: (copy: IdpState, actor: Actor, command: T) => void) =>
+    ({ actor, command }: { actor: Actor; command: T }) =>
+      guarded(() => apply(structuredClone(state), actor, command));
+
+  setHandler(
+    pauseUpdate,
+    commandHandler<{ reason: string }>('migration.paused', (a, c) => applyPause(state, a, c?.reason, Date.now()), (c) => ({ reason: c.reason })),
+    { validator: dryRun<{ reason: string }>((s, a, c) => applyPause(s, a, c?.reason, Date.now())) },
+  );
+  setHandler(
+    resumeUpdate,
+    commandHandler<unknown>('migration.resumed', (a) => applyResume(state, a, Date.now()), () => ({})),
+    { validator: dryRun<unknown>((s, a) => applyResume(s, a, Date.now())) },
+  );
+  setHandler(
+    cancelUpdate,
+    commandHandler<{ reason: string }>('migration.cancelled', (a, c) => applyCancel(state, a, c?.reason, Date.now()), (c) => ({ reason: c.reason })),
+    { validator: dryRun<{ reason: string }>((s, a, c) => applyCancel(s, a, c?.reason, Date.now())) },
+  );
+  setHandler(
+    changeParticipantsUpdate,
+    async ({ actor, command }) => {
+      guarded(() => applyParticipants(state, command?.participants, actor));
+      await audit(actor, 'participants.changed', { count: state.participants.length });
+      return state.participants;
+    },
+    { validator: ({ actor, command }) => guarded(() => applyParticipants(structuredClone(state), command?.participants, actor)) },
+  );
+
+  let searchAttributesKey = '';
+  const project = async (): Promise<void> => {
+    const status = statusOf(state, Date.now());
+    await projectState(status);
+    const key = `${status.stage}|${status.atRisk}|${status.forecastGoLive}`;
+    if (key !== searchAttributesKey) {
+      upsertSearchAttributes([
+        { key: IdpSearchAttributes.stage, value: status.stage },
+        { key: IdpSearchAttributes.icbCode, value: status.icbCode },
+        { key: IdpSearchAttributes.practiceOdsCode, value: status.practiceOdsCode },
+        { key: IdpSearchAttributes.atRisk, value: status.atRisk },
+        { key: IdpSearchAttributes.forecastGoLive, value: new Date(`${status.forecastGoLive}T00:00:00Z`) },
+      ]);
+      searchAttributesKey = key;
+    }
+  };
+
+  const send = (alerts: Alert[]) =>
+    Promise.all(
+      alerts.map((alert) =>
+        notify({
+          workflowId: info.workflowId,
+          migrationId,
+          alert,
+          recipients: state.participants.filter((p) => alert.recipients.includes(p.role)),
+          context: {
+            practiceName: state.kickoff.practiceName,
+            practiceOdsCode: state.kickoff.practiceOdsCode,
+            icbCode: state.kickoff.icbCode,
+            plannedGoLive: state.plannedGoLive,
+            forecastGoLive: statusOf(state, Date.now()).forecastGoLive,
+          },
+        }),
+      ),
+    );
+
+  if (!carried) {
+    await recordKickoff({ workflowId: info.workflowId, kickoff: state.kickoff, startedAt: new Date(state.startedAt).toISOString(), status: statusOf(state, Date.now()) });
+  }
+
+  let projectedRevision = carried ? -1 : state.revision;
+  for (;;) {
+    const alerts = takeDueAlerts(state, Date.now());
+    if (alerts.length > 0) {
+      log.info('Sending alerts', { kinds: alerts.map((a) => a.kind).join(',') });
+      await send(alerts);
+    }
+    if (projectedRevision !== state.revision) {
+      projectedRevision = state.revision;
+      await project();
+    }
+    if (state.status === 'cancelled' || state.status === 'signed-off') break;
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof idp>({ ...input, carriedState: state });
+    }
+    const seen = state.revision;
+    const changed = () => state.revision !== seen || state.pendingAlerts.length > 0;
+    const wakeAt = nextAlertAt(state, Date.now());
+    if (wakeAt === undefined) await condition(changed);
+    else await condition(changed, Math.max(1, wakeAt - Date.now()));
+  }
+
+  await condition(allHandlersFinished);
+  // Alerts raised by the last command (sign-off, cancellation) and the final projection.
+  await send(takeDueAlerts(state, Date.now()));
+  if (projectedRevision !== state.revision) await project();
+  return { migrationId, status: state.status, rounds: state.round };
+}

@@ -1,0 +1,2 @@
+// The workflow bundle's entry point: every workflow the worker runs is exported here, and nothing else.
+export { idp } from './idp/idp.workflow';
