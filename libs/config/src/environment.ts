@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -37,6 +37,14 @@ export class Environment {
   @IsString()
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_BASE_URL must be an http(s) URL, e.g. http://localhost:3000' })
   PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  /**
+   * Lets a kickoff ask for compressed time (one "working day" lasting `timeScale.workingDayMs`): for demos and
+   * tests only; never enable it where real migrations run.
+   */
+  @Transform(({ value }) => value === true || value === 'true' || value === '1')
+  @IsBoolean({ message: 'ALLOW_COMPRESSED_TIME must be true or false' })
+  ALLOW_COMPRESSED_TIME = false;
 
   /** Path of a prebuilt workflow bundle (made by `npm run build`); without it the worker bundles at start. */
   @IsOptional()

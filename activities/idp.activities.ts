@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApplicationFailure } from '@temporalio/common';
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { Environment } from '@idp/config';
+import type { IdpStatus } from '@idp/domain';
+import { NotificationService } from '@idp/notifications';
+import type { AuditEventInput, IdpActivityContract, NotifyInput, NotifyResult, RecordKickoffInput } from './contracts';
+
+/** Fingerprint of a kickoff's business content; the API computes the same for a kickoff request. */
+export function kickoffFingerprint(fields: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(fields, Object.keys(fields).sort())).digest('hex');
+}
+
+/**
+ * The `idp` workflow's activities. Every one is idempotent: a retry after a crash writes nothing twice
+ * (unique keys on audit events and notifications; the read model keeps the newest revision).
+ */
+@Injectable()
+export class IdpActivities implements IdpActivityContract {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly notifications: NotificationService,
+    private readonly config: ConfigService<Environment, true>,
+  ) {}
+
+  async recordKickoff({ workflowId, kickoff, startedAt, status }: RecordKickoffInput): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      // The API registers the row before starting the workflow; this covers a workflow started another way.
+      await tx.query(
+        `INSERT INTO migration (id, workflow_id, practice_ods_code, practice_name, icb_code, current_supplier, new_supplier,
+           planned_go_live, forecast_go_live, status, stage, graph_version, request_fingerprint, created_by, revision)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 'active', $9, $10, $11, $12, 0)
+         ON CONFLICT (id) DO UPDATE SET status = CASE WHEN migration.status = 'starting' THEN 'active' ELSE migration.status END`,
+        [
+          kickoff.migrationId,
+          workflowId,
+          kickoff.practiceOdsCode,
+          kickoff.practiceName,
+          kickoff.icbCode,
+          kickoff.currentSupplier,
+          kickoff.newSupplier,
+          kickoff.plannedGoLive,
+          status.stage,
+          status.graphVersion,
+          kickoffFingerprint({ ...kickoff, participants: undefined, kickedOffBy: undefined, migrationId: undefined }),
+          JSON.stringify({ role: kickoff.kickedOffBy.role, organisationId: kickoff.kickedOffBy.organisationId }),
+        ],
+      );
+      await tx.query(
+        `INSERT INTO audit_event (event_key, migration_id, occurred_at, actor_role, actor_organisation, actor_name, action, details)
+         VALUES ($1, $2, $3, $4, $5, $6, 'migration.kicked-off', $7) ON CONFLICT (event_key) DO NOTHING`,
+        [
+          `${workflowId}:kickoff`,
+          kickoff.migrationId,
+          startedAt,
+          kickoff.kickedOffBy.role,
+          kickoff.kickedOffBy.organisationId,
+          kickoff.kickedOffBy.name ?? null,
+          JSON.stringify({ plannedGoLive: kickoff.plannedGoLive, graphVersion: status.graphVersion }),
+        ],
+      );
+    });
+    await this.projectState(status);
+  }
+
+  async projectState(status: IdpStatus): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const updated: Array<{ id: string }> = await tx.query(
+        `UPDATE migration SET status = $2, stage = $3, at_risk = $4, overdue_count = $5, round = $6,
+           planned_go_live = $7, forecast_go_live = $8, snapshot = $9, revision = $10, updated_at = now()
+         WHERE id = $1 AND revision < $10 RETURNING id`,
+        [
+          status.migrationId,
+          status.status,
+          status.stage,
+          status.atRisk,
+          status.overdueCount,
+          status.round,
+          status.plannedGoLive,
+          status.forecastGoLive,
+          JSON.stringify(status),
+          status.revision,
+        ],
+      );
+      // An older projection arriving late (a retry) must not overwrite a newer one.
+      if (updated.length === 0) return;
+      const rows = status.milestones;
+      await tx.query(
+        `INSERT INTO milestone (migration_id, key, title, phase, owner_role, state, round, due_at, completed_at)
+         SELECT $1, m.key, m.title, m.phase, m.owner, m.state, $2, m.due_at, m.completed_at
+         FROM jsonb_to_recordset($3::jsonb) AS m(key text, title text, phase text, owner text, state text, due_at timestamptz, completed_at timestamptz)
+         ON CONFLICT (migration_id, key) DO UPDATE SET title = EXCLUDED.title, phase = EXCLUDED.phase,
+           owner_role = EXCLUDED.owner_role, state = EXCLUDED.state, round = EXCLUDED.round,
+           due_at = EXCLUDED.due_at, completed_at = EXCLUDED.completed_at`,
+        [
+          status.migrationId,
+          status.round,
+          JSON.stringify(
+            rows.map((m) => ({ key: m.key, title: m.title, phase: m.phase, owner: m.owner, state: m.state, due_at: m.dueAt ?? null, completed_at: m.completedAt ?? null })),
+          ),
+        ],
+      );
+    });
+  }
+
+  async appendAudit(event: AuditEventInput): Promise<void> {
+    await this.db.query(
+      `INSERT INTO audit_event (event_key, migration_id, occurred_at, actor_role, actor_organisation, actor_name, action, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_key) DO NOTHING`,
+      [
+        event.eventKey,
+        event.migrationId,
+        event.occurredAt,
+        event.actor.role,
+        event.actor.organisationId,
+        event.actor.name ?? null,
+        event.action,
+        JSON.stringify(event.details ?? {}),
+      ],
+    );
+  }
+
+  async notify(input: NotifyInput): Promise<NotifyResult> {
+    const base = this.config.getOrThrow('PUBLIC_BASE_URL', { infer: true });
+    const outcome = await this.notifications.send(
+      input.migrationId,
+      `${input.workflowId}:${input.alert.key}`,
+      input.recipients.map((recipient) => ({
+        alert: input.alert,
+        recipient,
+        ...input.context,
+        migrationUrl: `${base}/v1/migrations/${input.migrationId}`,
+      })),
+    );
+    if (outcome.failed.length > 0) {
+      // Retried by Temporal with backoff; messages already sent are skipped on the retry.
+      throw ApplicationFailure.retryable(
+        `${outcome.failed.length} of ${input.recipients.length} notifications failed: ${outcome.failed.map((f) => f.error).join('; ')}`,
+        'NotificationDeliveryFailed',
+      );
+    }
+    return { delivered: outcome.delivered, skipped: outcome.skipped };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './contracts';
+export * from './idp.activities';
+export * from './activities.module';

@@ -1,0 +1,205 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import { QueryFailedError, type Repository } from 'typeorm';
+import type { Environment } from '@idp/config';
+import { compressedPolicy, CURRENT_GRAPH_VERSION, DEFAULT_POLICY, type Actor, type IdpStatus, type KickoffDetails } from '@idp/domain';
+import { MigrationEntity } from '@idp/persistence';
+import { idpWorkflowId, IdpSearchAttributes, TemporalConnectionHolder } from '@idp/temporal';
+import { statusQuery, type IdpWorkflowInput } from '@idp/workflows/idp/messages';
+import { temporalProblem, unavailableProblem, isUnavailable } from '../common/error-mapping';
+import { ProblemException, problemType } from '../common/problem';
+import type { KickoffDto } from './dto/kickoff.dto';
+
+export interface KickoffOutcome {
+  created: boolean;
+  migration: MigrationEntity;
+}
+
+/** A migration as the API shows it: the registry row plus the live status when the workflow answers. */
+export interface MigrationView {
+  id: string;
+  workflowId: string;
+  practiceOdsCode: string;
+  practiceName: string;
+  icbCode: string;
+  currentSupplier: string;
+  newSupplier: string;
+  plannedGoLive: string;
+  forecastGoLive: string;
+  status: string;
+  stage: string;
+  atRisk: boolean;
+  createdAt: string;
+  /** `workflow`: live from the workflow's query; `read-model`: its last projection (Temporal unreachable). */
+  source: 'workflow' | 'read-model';
+  process?: IdpStatus;
+}
+
+function fingerprint(dto: KickoffDto): string {
+  const normalised = {
+    practiceOdsCode: dto.practiceOdsCode,
+    practiceName: dto.practiceName.trim(),
+    icbCode: dto.icbCode,
+    currentSupplier: dto.currentSupplier.toUpperCase(),
+    newSupplier: dto.newSupplier.toUpperCase(),
+    plannedGoLive: dto.plannedGoLive,
+    optionalMilestones: [...(dto.optionalMilestones ?? [])].sort(),
+    participants: dto.participants ?? [],
+    timeScale: dto.timeScale?.workingDayMs ?? null,
+  };
+  return createHash('sha256').update(JSON.stringify(normalised)).digest('hex');
+}
+
+const OPEN = ['starting', 'active', 'paused'];
+
+/** Kickoff and status of practice migrations: one rule for the API and (later) the pages. */
+@Injectable()
+export class MigrationsService {
+  private readonly logger = new Logger(MigrationsService.name);
+
+  constructor(
+    @InjectRepository(MigrationEntity) private readonly migrations: Repository<MigrationEntity>,
+    private readonly temporal: TemporalConnectionHolder,
+    private readonly config: ConfigService<Environment, true>,
+  ) {}
+
+  /**
+   * Starts a practice's IDP. Postgres guards the business key (one open migration per practice); the
+   * workflowId guards the start itself. A repeat of the same kickoff returns the first migration.
+   */
+  async kickoff(dto: KickoffDto, actor: Actor): Promise<KickoffOutcome> {
+    if (dto.currentSupplier.toUpperCase() === dto.newSupplier.toUpperCase()) {
+      throw this.invalid('newSupplier', 'newSupplier must differ from currentSupplier');
+    }
+    if (dto.timeScale && !this.config.get('ALLOW_COMPRESSED_TIME', { infer: true })) {
+      throw this.invalid('timeScale', 'timeScale is accepted only on demo and test installations (ALLOW_COMPRESSED_TIME=true); remove it');
+    }
+    const print = fingerprint(dto);
+    let row = await this.findOpen(dto.practiceOdsCode);
+    let created = false;
+    if (!row) {
+      const id = randomUUID();
+      const candidate = this.migrations.create({
+        id,
+        workflowId: idpWorkflowId(id),
+        practiceOdsCode: dto.practiceOdsCode,
+        practiceName: dto.practiceName.trim(),
+        icbCode: dto.icbCode,
+        currentSupplier: dto.currentSupplier.toUpperCase(),
+        newSupplier: dto.newSupplier.toUpperCase(),
+        plannedGoLive: dto.plannedGoLive,
+        forecastGoLive: dto.plannedGoLive,
+        status: 'starting',
+        stage: 'preparing',
+        graphVersion: CURRENT_GRAPH_VERSION,
+        requestFingerprint: print,
+        createdBy: { role: actor.role, organisationId: actor.organisationId },
+        revision: 0,
+      });
+      try {
+        row = await this.migrations.save(candidate);
+        created = true;
+      } catch (error) {
+        // Another kickoff for the same practice won the race: treat this one as its repeat.
+        if (!(error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505')) throw error;
+        row = await this.findOpen(dto.practiceOdsCode);
+        if (!row) throw error;
+      }
+    }
+    if (row.requestFingerprint !== print) {
+      throw new ProblemException(HttpStatus.CONFLICT, {
+        type: problemType('practice-has-open-migration'),
+        title: 'This practice already has a migration in progress',
+        detail: `Practice ${dto.practiceOdsCode} already has an open migration (${row.id}) with different details. Change it with PATCH /v1/migrations/${row.id}/plan, or cancel it first.`,
+        code: 'PracticeHasOpenMigration',
+      });
+    }
+    if (row.status === 'starting') await this.startWorkflow(row, dto, actor);
+    return { created, migration: row };
+  }
+
+  private async startWorkflow(row: MigrationEntity, dto: KickoffDto, actor: Actor): Promise<void> {
+    const kickoff: KickoffDetails = {
+      migrationId: row.id,
+      practiceOdsCode: row.practiceOdsCode,
+      practiceName: row.practiceName,
+      icbCode: row.icbCode,
+      currentSupplier: row.currentSupplier,
+      newSupplier: row.newSupplier,
+      plannedGoLive: row.plannedGoLive,
+      optionalMilestones: dto.optionalMilestones,
+      participants: (dto.participants ?? []).map((p) => ({ ...p })),
+      kickedOffBy: actor,
+    };
+    const input: IdpWorkflowInput = {
+      kickoff,
+      policy: dto.timeScale ? compressedPolicy(dto.timeScale.workingDayMs) : DEFAULT_POLICY,
+      graphVersion: row.graphVersion,
+    };
+    try {
+      await this.temporal.client.workflow.start('idp', {
+        workflowId: row.workflowId,
+        taskQueue: this.temporal.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        typedSearchAttributes: [
+          { key: IdpSearchAttributes.icbCode, value: row.icbCode },
+          { key: IdpSearchAttributes.practiceOdsCode, value: row.practiceOdsCode },
+          { key: IdpSearchAttributes.stage, value: 'preparing' },
+        ],
+      });
+    } catch (error) {
+      if (isUnavailable(error)) {
+        this.logger.warn({ msg: 'kickoff registered but Temporal unreachable; a retry of the same kickoff starts it', migrationId: row.id });
+        throw unavailableProblem('The workflow engine (Temporal)');
+      }
+      throw error;
+    }
+  }
+
+  /** A migration with its live process status (or the last projection when Temporal is unreachable). */
+  async get(id: string): Promise<MigrationView> {
+    const row = await this.migrations.findOneBy({ id });
+    if (!row) throw new ProblemException(HttpStatus.NOT_FOUND, { type: problemType('not-found'), title: 'Migration not found', detail: `There is no migration ${id}.` });
+    try {
+      const status = await this.temporal.client.workflow.getHandle(row.workflowId).query(statusQuery, Date.now());
+      return this.view(row, 'workflow', status);
+    } catch (error) {
+      if ((error as Error)?.name === 'WorkflowNotFoundError' || isUnavailable(error)) {
+        return this.view(row, 'read-model', (row.snapshot as unknown as IdpStatus) ?? undefined);
+      }
+      throw temporalProblem(error);
+    }
+  }
+
+  private view(row: MigrationEntity, source: MigrationView['source'], process?: IdpStatus): MigrationView {
+    return {
+      id: row.id,
+      workflowId: row.workflowId,
+      practiceOdsCode: row.practiceOdsCode,
+      practiceName: row.practiceName,
+      icbCode: row.icbCode,
+      currentSupplier: row.currentSupplier,
+      newSupplier: row.newSupplier,
+      plannedGoLive: process?.plannedGoLive ?? row.plannedGoLive,
+      forecastGoLive: process?.forecastGoLive ?? row.forecastGoLive,
+      status: process?.status ?? row.status,
+      stage: process?.stage ?? row.stage,
+      atRisk: process?.atRisk ?? row.atRisk,
+      createdAt: row.createdAt.toISOString(),
+      source,
+      process,
+    };
+  }
+
+  private findOpen(practiceOdsCode: string): Promise<MigrationEntity | null> {
+    return this.migrations.createQueryBuilder('m').where('m.practice_ods_code = :practiceOdsCode', { practiceOdsCode }).andWhere('m.status IN (:...open)', { open: OPEN }).getOne();
+  }
+
+  private invalid(field: string, message: string): ProblemException {
+    return new ProblemException(HttpStatus.BAD_REQUEST, { type: problemType('validation'), title: 'The request has invalid fields', detail: message, errors: [{ field, message }] });
+  }
+}

@@ -1,0 +1,24 @@
+import { VersioningType, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { validationPipe } from './common/validation';
+
+/** Everything main.ts applies to the app, shared with the e2e tests so they test the same API. */
+export function setupApp(app: NestExpressApplication): INestApplication {
+  app.use(helmet());
+  app.useBodyParser('json', { limit: '256kb' });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  app.useGlobalPipes(validationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('IDP Orchestrator API')
+      .setDescription('Initial Data Production of GP practice clinical system migrations in England, as a durable process.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

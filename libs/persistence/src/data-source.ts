@@ -1,0 +1,36 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AuditEventEntity } from './entities/audit-event.entity';
+import { MigrationEntity } from './entities/migration.entity';
+import { MilestoneEntity } from './entities/milestone.entity';
+import { NotificationEntity } from './entities/notification.entity';
+import { InitialSchema1764230400000 } from './migrations/1764230400000-initial-schema';
+
+export const ENTITIES = [MigrationEntity, MilestoneEntity, AuditEventEntity, NotificationEntity];
+/** Listed by class, not by glob, so the same list works from TypeScript sources (tests) and from dist/. */
+export const MIGRATIONS = [InitialSchema1764230400000];
+
+/** TypeORM options for a Postgres URL. Schema changes go through migrations only, never `synchronize`. */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000 },
+  };
+}
+
+/** Runs pending migrations against `url`; returns the names it applied. */
+export async function migrateDatabase(url: string): Promise<string[]> {
+  const dataSource = new DataSource(dataSourceOptions(url));
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}

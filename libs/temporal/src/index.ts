@@ -1,0 +1,4 @@
+export * from './constants';
+export * from './search-attributes';
+export * from './search-attribute-setup';
+export * from './temporal-client.module';
