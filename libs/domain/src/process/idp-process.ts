@@ -80,7 +80,9 @@ export function milestoneTimes(state: IdpState, now: number): Map<string, Milest
     const base = rec.reopenedAt ?? state.startedAt;
     const prereqsDone = prereqs.every((p) => p.state === 'done');
     if (rec.completedAt !== undefined) {
-      const openedAt = Math.max(base, ...prereqs.map((p) => p.forecastAt ?? base));
+      // Prerequisites redone in a later round (forecast or done after this one) do not move when this one opened.
+      const before = prereqs.map((p) => p.forecastAt ?? base).filter((at) => at <= rec.completedAt!);
+      const openedAt = Math.max(base, ...before);
       times.set(def.key, { def, state: 'done', openedAt, forecastAt: rec.completedAt, dueAt: dueOf(state, def, rec, openedAt) });
       continue;
     }
@@ -172,14 +174,18 @@ function mayAct(def: MilestoneDefinition, role: Role): boolean {
   return def.owner === role || (def.alsoReportableBy ?? []).includes(role);
 }
 
-function assertReady(state: IdpState, def: MilestoneDefinition, actor: Actor, now: number): void {
-  if (!state.included.includes(def.key)) {
-    throw new ProcessRejection('MilestoneNotIncluded', `${def.key} is not part of this migration's plan.`);
-  }
+function assertMayAct(def: MilestoneDefinition, actor: Actor): void {
   if (!mayAct(def, actor.role)) {
     const who = [def.owner, ...(def.alsoReportableBy ?? [])].join(' or ');
     throw new ProcessRejection('NotMilestoneOwner', `${def.key} is reported by the ${who}, not the ${actor.role}.`);
   }
+}
+
+function assertReady(state: IdpState, def: MilestoneDefinition, actor: Actor, now: number): void {
+  if (!state.included.includes(def.key)) {
+    throw new ProcessRejection('MilestoneNotIncluded', `${def.key} is not part of this migration's plan.`);
+  }
+  assertMayAct(def, actor);
   const times = milestoneTimes(state, now);
   const missing = def.prerequisites.filter((p) => times.get(p)!.state !== 'done' && times.get(p)!.state !== 'waived');
   if (missing.length > 0) {
@@ -242,6 +248,8 @@ export function validateReport(state: IdpState, key: string, actor: Actor, paylo
   }
   const rec = state.milestones[key];
   if (rec?.completedAt !== undefined) {
+    // Only a role that may report the milestone gets the idempotent answer (or learns what was reported).
+    assertMayAct(def, actor);
     if (samePayload(rec.payload, payload)) return;
     throw new ProcessRejection(
       'MilestoneAlreadyCompleted',
@@ -499,7 +507,9 @@ export function applyResume(state: IdpState, actor: Actor, now: number): void {
   const times = milestoneTimes(state, now);
   for (const t of times.values()) {
     if ((t.state === 'open' || t.state === 'overdue') && t.dueAt !== undefined) {
-      (state.milestones[t.def.key] ??= {}).dueOverride = timeline.shiftedBy(t.dueAt, pausedAt, now);
+      // A milestone that opened during the pause was only held up since it opened.
+      const heldSince = Math.max(pausedAt, t.openedAt ?? pausedAt);
+      (state.milestones[t.def.key] ??= {}).dueOverride = timeline.shiftedBy(t.dueAt, heldSince, now);
     }
   }
   state.status = 'active';
@@ -552,6 +562,8 @@ function touch(state: IdpState): void {
 interface ScheduledAlert {
   at: number;
   alert: Alert;
+  /** When the milestone opened: a reminder meant for before that moment is news to nobody. */
+  openedAt?: number;
 }
 
 function scheduledAlerts(state: IdpState, times: Map<string, MilestoneTimes>): ScheduledAlert[] {
@@ -562,7 +574,7 @@ function scheduledAlerts(state: IdpState, times: Map<string, MilestoneTimes>): S
     const base = { milestone: t.def.key, milestoneTitle: t.def.title, owner: t.def.owner, round: state.round, dueAt: t.dueAt };
     const id = `${t.def.key}:r${state.round}:${t.dueAt}`;
     for (const days of state.policy.remindBeforeDueWorkingDays) {
-      out.push({ at: timeline.reminderAt(t.dueAt, days), alert: { ...base, key: `reminder:${id}:${days}`, kind: 'reminder', recipients: [t.def.owner] } });
+      out.push({ at: timeline.reminderAt(t.dueAt, days), openedAt: t.openedAt, alert: { ...base, key: `reminder:${id}:${days}`, kind: 'reminder', recipients: [t.def.owner] } });
     }
     state.policy.escalation.forEach((step, level) => {
       const recipients = [...new Set(step.notify.map((r) => (r === 'owner' ? t.def.owner : r)))];
@@ -586,9 +598,10 @@ export function takeDueAlerts(state: IdpState, now: number): Alert[] {
   if (state.status !== 'active') return raised;
   const times = milestoneTimes(state, now);
   const latestPerMilestone = new Map<string, Alert>();
-  for (const { at, alert } of scheduledAlerts(state, times)) {
+  for (const { at, alert, openedAt } of scheduledAlerts(state, times)) {
     if (at > now || state.sentAlerts.includes(alert.key)) continue;
     state.sentAlerts.push(alert.key);
+    if (openedAt !== undefined && at < openedAt) continue;
     latestPerMilestone.set(alert.milestone!, alert);
   }
   const due = [...raised, ...latestPerMilestone.values()];
@@ -596,8 +609,11 @@ export function takeDueAlerts(state: IdpState, now: number): Alert[] {
   const moved = forecast.forecastGoLive === state.notifiedForecastGoLive ? 0 : compareDates(state.notifiedForecastGoLive, forecast.forecastGoLive);
   if (moved >= state.policy.delayNoticeThresholdWorkingDays) {
     const late = [...times.values()].filter((t) => t.state === 'overdue');
+    // Numbered: a forecast that slips back to a date it had before is still news.
+    const key = `delay-notice:${state.sentAlerts.filter((k) => k.startsWith('delay-notice:')).length + 1}:${forecast.forecastGoLive}`;
+    state.sentAlerts.push(key);
     due.push({
-      key: `delay-notice:${forecast.forecastGoLive}`,
+      key,
       kind: 'delay-notice',
       recipients: [...ROLES],
       round: state.round,

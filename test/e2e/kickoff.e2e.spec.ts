@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
+import { DataSource } from 'typeorm';
+import { call, startApi, type RunningApi } from '../support/api-process';
+import { collect, exited, spawnApp } from '../support/processes';
+import { eventually } from '../support/worker-harness';
+
+/** The next working day at least `weeks` weeks ahead, as YYYY-MM-DD (Mondays are never bank holidays in March). */
+function futureMonday(weeks = 12): string {
+  const d = new Date(Date.now() + weeks * 7 * 86_400_000);
+  d.setUTCDate(d.getUTCDate() + ((8 - d.getUTCDay()) % 7 || 7));
+  return d.toISOString().slice(0, 10);
+}
+
+let odsSeq = Math.floor(Math.random() * 50_000);
+function kickoffBody(overrides: Record<string, unknown> = {}) {
+  odsSeq += 1;
+  return {
+    practiceOdsCode: `E${String(odsSeq).padStart(5, '0')}`,
+    practiceName: 'Riverside Surgery',
+    icbCode: 'QHG',
+    currentSupplier: 'EMIS',
+    newSupplier: 'TPP',
+    plannedGoLive: futureMonday(),
+    ...overrides,
+  };
+}
+
+describe('the walking skeleton, end to end (built API and worker processes, real Temporal and Postgres)', () => {
+  const taskQueue = `e2e-${randomUUID()}`;
+  const env = { TEMPORAL_TASK_QUEUE: taskQueue };
+  let api: RunningApi;
+  let worker: ChildProcess;
+  let db: DataSource;
+  let connection: Connection;
+
+  beforeAll(async () => {
+    worker = spawnApp('worker', env);
+    api = await startApi(env);
+    db = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL }).initialize();
+    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  });
+  afterAll(async () => {
+    await api?.stop();
+    worker?.kill('SIGTERM');
+    if (worker) await exited(worker);
+    await db?.destroy();
+    await connection?.close();
+  });
+
+  it('reports Postgres and Temporal separately on /health', async () => {
+    const res = await call(api.baseUrl, 'GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body.details).toMatchObject({ postgres: { status: 'up' }, temporal: { status: 'up' } });
+  });
+
+  it('kicks off a migration: a workflow in Temporal, a row and an audit event in Postgres, live status by query', async () => {
+    const body = kickoffBody();
+    const res = await call(api.baseUrl, 'POST', '/v1/migrations', body);
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`/v1/migrations/${res.body.id}`);
+    expect(res.body.workflowId).toBe(`idp-${res.body.id}`);
+
+    const described = await new Client({ connection }).workflow.getHandle(res.body.workflowId).describe();
+    expect(described.status.name).toBe('RUNNING');
+    expect(described.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(expect.arrayContaining(['IcbCode', 'PracticeOdsCode']));
+
+    const rows = await eventually(async () => {
+      const r = await db.query(`SELECT status, practice_ods_code, revision FROM migration WHERE id = $1`, [res.body.id]);
+      return r[0]?.status === 'active' && r[0].revision > 0 && r;
+    });
+    expect(rows[0].practice_ods_code).toBe(body.practiceOdsCode);
+    const audit = await eventually(async () => {
+      const a = await db.query(`SELECT action, actor_role FROM audit_event WHERE migration_id = $1`, [res.body.id]);
+      return a.length > 0 && a;
+    });
+    expect(audit[0]).toEqual({ action: 'migration.kicked-off', actor_role: 'icb' });
+
+    const detail = await call(api.baseUrl, 'GET', `/v1/migrations/${res.body.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ id: res.body.id, source: 'workflow', stage: 'preparing', status: 'active', practiceOdsCode: body.practiceOdsCode });
+    expect(detail.body.process.nextActions['new-supplier'].map((a: { milestone: string }) => a.milestone)).toEqual(
+      expect.arrayContaining(['extractRequested', 'adminUsersProvisioned', 'trainingScheduled']),
+    );
+  });
+
+  it('does not start a second workflow for an identical kickoff, and refuses a different one for the same practice', async () => {
+    const body = kickoffBody();
+    const first = await call(api.baseUrl, 'POST', '/v1/migrations', body);
+    const again = await call(api.baseUrl, 'POST', '/v1/migrations', body);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    const count = await db.query(`SELECT count(*)::int AS n FROM migration WHERE practice_ods_code = $1`, [body.practiceOdsCode]);
+    expect(count[0].n).toBe(1);
+    const other = await call(api.baseUrl, 'POST', '/v1/migrations', { ...body, newSupplier: 'MEDICUS' });
+    expect(other.status).toBe(409);
+    expect(other.headers.get('content-type')).toContain('application/problem+json');
+    expect(other.body.detail).toContain(first.body.id);
+  });
+
+  it('answers bad input with 400 and field-level messages', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ practiceOdsCode: 'A8100' }, 'practiceOdsCode'],
+      [{ icbCode: 'XYZ' }, 'icbCode'],
+      [{ plannedGoLive: '2020-01-06' }, 'plannedGoLive'],
+      [{ plannedGoLive: '2027-12-27' }, 'plannedGoLive'],
+      [{ plannedGoLive: 'next tuesday' }, 'plannedGoLive'],
+      [{ practiceName: '' }, 'practiceName'],
+      [{ newSupplier: 'EMIS' }, 'newSupplier'],
+      [{ surprise: true }, 'surprise'],
+      [{ participants: [{ name: 'A', organisation: 'B', role: 'boss' }] }, 'participants[0].role'],
+      [{ timeScale: { workingDayMs: 1000 } }, 'timeScale'],
+    ];
+    for (const [override, field] of cases) {
+      const res = await call(api.baseUrl, 'POST', '/v1/migrations', kickoffBody(override));
+      expect({ field, status: res.status }).toEqual({ field, status: 400 });
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    const notJson = await call(api.baseUrl, 'POST', '/v1/migrations', '{"practiceOdsCode": ', { 'content-type': 'application/json' });
+    expect(notJson.status).toBe(400);
+    const missing = await call(api.baseUrl, 'POST', '/v1/migrations', {});
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['practiceOdsCode', 'practiceName', 'icbCode', 'currentSupplier', 'newSupplier', 'plannedGoLive']),
+    );
+    expect((await call(api.baseUrl, 'GET', '/v1/migrations/not-a-uuid')).status).toBe(400);
+    expect((await call(api.baseUrl, 'GET', `/v1/migrations/${randomUUID()}`)).status).toBe(404);
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const res = await call(api.baseUrl, 'GET', '/docs-json');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/migrations', '/v1/migrations/{id}', '/health']));
+  });
+});
+
+describe('when a dependency is missing', () => {
+  it('the API reports Temporal down on /health and answers a kickoff with 503 and Retry-After', async () => {
+    const api = await startApi({ TEMPORAL_ADDRESS: '127.0.0.1:1' }, false);
+    try {
+      const health = await call(api.baseUrl, 'GET', '/health');
+      expect(health.status).toBe(503);
+      expect(health.body.details).toMatchObject({ postgres: { status: 'up' }, temporal: { status: 'down' } });
+      const res = await call(api.baseUrl, 'POST', '/v1/migrations', kickoffBody());
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('a wrong DATABASE_URL stops the API with a clear message, not a stack trace', async () => {
+    const child = spawnApp('api', { DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/idp', PORT: '0' });
+    const output = collect(child);
+    expect(await exited(child)).toBe(1);
+    expect(output.out()).toContain('api could not start');
+    expect(output.out()).toContain('DATABASE_URL');
+    expect(output.out()).not.toContain('secret');
+    expect(output.out()).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unreachable Temporal stops the worker with a clear message', async () => {
+    const child = spawnApp('worker', { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const output = collect(child);
+    expect(await exited(child)).toBe(1);
+    expect(output.out()).toContain('worker could not start: cannot reach the Temporal server at 127.0.0.1:1');
+  });
+
+  it('a malformed variable stops the process naming it', async () => {
+    const child = spawnApp('api', { PORT: 'eighty', TEMPORAL_ADDRESS: 'no-port' });
+    const output = collect(child);
+    expect(await exited(child)).toBe(1);
+    expect(output.out()).toContain('PORT must be an integer');
+    expect(output.out()).toContain('TEMPORAL_ADDRESS must be host:port');
+  });
+});
