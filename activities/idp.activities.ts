@@ -11,7 +11,9 @@ import type { AuditEventInput, IdpActivityContract, NotifyInput, NotifyResult, R
 
 /** Fingerprint of a kickoff's business content; the API computes the same for a kickoff request. */
 export function kickoffFingerprint(fields: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify(fields, Object.keys(fields).sort())).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(fields, Object.keys(fields).sort()))
+    .digest('hex');
 }
 
 /**
@@ -99,7 +101,15 @@ export class IdpActivities implements IdpActivityContract {
           status.migrationId,
           status.round,
           JSON.stringify(
-            rows.map((m) => ({ key: m.key, title: m.title, phase: m.phase, owner: m.owner, state: m.state, due_at: m.dueAt ?? null, completed_at: m.completedAt ?? null })),
+            rows.map((m) => ({
+              key: m.key,
+              title: m.title,
+              phase: m.phase,
+              owner: m.owner,
+              state: m.state,
+              due_at: m.dueAt ?? null,
+              completed_at: m.completedAt ?? null,
+            })),
           ),
         ],
       );

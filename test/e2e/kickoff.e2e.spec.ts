@@ -64,10 +64,14 @@ describe('the walking skeleton, end to end (built API and worker processes, real
 
     const described = await new Client({ connection }).workflow.getHandle(res.body.workflowId).describe();
     expect(described.status.name).toBe('RUNNING');
-    expect(described.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(expect.arrayContaining(['IcbCode', 'PracticeOdsCode']));
+    expect(described.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(
+      expect.arrayContaining(['IcbCode', 'PracticeOdsCode']),
+    );
 
     const rows = await eventually(async () => {
-      const r = await db.query(`SELECT status, practice_ods_code, revision FROM migration WHERE id = $1`, [res.body.id]);
+      const r = await db.query(`SELECT status, practice_ods_code, revision FROM migration WHERE id = $1`, [
+        res.body.id,
+      ]);
       return r[0]?.status === 'active' && r[0].revision > 0 && r;
     });
     expect(rows[0].practice_ods_code).toBe(body.practiceOdsCode);
@@ -79,7 +83,13 @@ describe('the walking skeleton, end to end (built API and worker processes, real
 
     const detail = await call(api.baseUrl, 'GET', `/v1/migrations/${res.body.id}`);
     expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ id: res.body.id, source: 'workflow', stage: 'preparing', status: 'active', practiceOdsCode: body.practiceOdsCode });
+    expect(detail.body).toMatchObject({
+      id: res.body.id,
+      source: 'workflow',
+      stage: 'preparing',
+      status: 'active',
+      practiceOdsCode: body.practiceOdsCode,
+    });
     expect(detail.body.process.nextActions['new-supplier'].map((a: { milestone: string }) => a.milestone)).toEqual(
       expect.arrayContaining(['extractRequested', 'adminUsersProvisioned', 'trainingScheduled']),
     );
@@ -92,7 +102,9 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
-    const count = await db.query(`SELECT count(*)::int AS n FROM migration WHERE practice_ods_code = $1`, [body.practiceOdsCode]);
+    const count = await db.query(`SELECT count(*)::int AS n FROM migration WHERE practice_ods_code = $1`, [
+      body.practiceOdsCode,
+    ]);
     expect(count[0].n).toBe(1);
     const other = await call(api.baseUrl, 'POST', '/v1/migrations', { ...body, newSupplier: 'MEDICUS' });
     expect(other.status).toBe(409);
@@ -118,12 +130,21 @@ describe('the walking skeleton, end to end (built API and worker processes, real
       expect({ field, status: res.status }).toEqual({ field, status: 400 });
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
-    const notJson = await call(api.baseUrl, 'POST', '/v1/migrations', '{"practiceOdsCode": ', { 'content-type': 'application/json' });
+    const notJson = await call(api.baseUrl, 'POST', '/v1/migrations', '{"practiceOdsCode": ', {
+      'content-type': 'application/json',
+    });
     expect(notJson.status).toBe(400);
     const missing = await call(api.baseUrl, 'POST', '/v1/migrations', {});
     expect(missing.status).toBe(400);
     expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(
-      expect.arrayContaining(['practiceOdsCode', 'practiceName', 'icbCode', 'currentSupplier', 'newSupplier', 'plannedGoLive']),
+      expect.arrayContaining([
+        'practiceOdsCode',
+        'practiceName',
+        'icbCode',
+        'currentSupplier',
+        'newSupplier',
+        'plannedGoLive',
+      ]),
     );
     expect((await call(api.baseUrl, 'GET', '/v1/migrations/not-a-uuid')).status).toBe(400);
     expect((await call(api.baseUrl, 'GET', `/v1/migrations/${randomUUID()}`)).status).toBe(404);
@@ -132,7 +153,9 @@ describe('the walking skeleton, end to end (built API and worker processes, real
   it('serves the OpenAPI document', async () => {
     const res = await call(api.baseUrl, 'GET', '/docs-json');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/migrations', '/v1/migrations/{id}', '/health']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/migrations', '/v1/migrations/{id}', '/health']),
+    );
   });
 });
 

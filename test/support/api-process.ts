@@ -26,11 +26,15 @@ export async function startApi(env: Record<string, string> = {}, waitForHealthy 
   const port = await freePort();
   const child = spawnApp('api', { PORT: String(port), ...env });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await eventually(async () => {
-    if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode}`);
-    const res = await fetch(`${baseUrl}/health`);
-    return waitForHealthy ? res.status === 200 : res.status > 0;
-  }, 30_000, 200);
+  await eventually(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode}`);
+      const res = await fetch(`${baseUrl}/health`);
+      return waitForHealthy ? res.status === 200 : res.status > 0;
+    },
+    30_000,
+    200,
+  );
   return {
     baseUrl,
     process: child,

@@ -13,7 +13,13 @@ export const actors: Record<Role, Actor> = {
 
 type Handle = WorkflowHandle<typeof idp>;
 
-export function report(handle: Handle, role: Role, milestone: string, payload: MilestonePayload = {}, updateId?: string) {
+export function report(
+  handle: Handle,
+  role: Role,
+  milestone: string,
+  payload: MilestonePayload = {},
+  updateId?: string,
+) {
   return handle.executeUpdate(reportMilestoneUpdate, { args: [{ actor: actors[role], milestone, payload }], updateId });
 }
 
@@ -24,7 +30,9 @@ export async function completePreparation(handle: Handle): Promise<void> {
   await report(handle, 'new-supplier', 'extractReceived');
   await report(handle, 'new-supplier', 'extractLoaded');
   await report(handle, 'new-supplier', 'testSystemAvailable');
-  await report(handle, 'new-supplier', 'adminUsersProvisioned', { adminUsers: [{ name: 'Pat Practice' }, { name: 'Lee Admin' }] });
+  await report(handle, 'new-supplier', 'adminUsersProvisioned', {
+    adminUsers: [{ name: 'Pat Practice' }, { name: 'Lee Admin' }],
+  });
   await report(handle, 'practice', 'practiceUsersSetUp');
   await report(handle, 'new-supplier', 'trainingScheduled', {
     trainingSession: { startsAt: '2027-01-12T10:00:00Z', durationMinutes: 120, location: 'Online' },
@@ -42,11 +50,15 @@ export async function completeCheckRound(handle: Handle, firstRound = true): Pro
 }
 
 export function passRound(handle: Handle) {
-  return handle.executeUpdate(recordRoundOutcomeUpdate, { args: [{ actor: actors.practice, command: { outcome: 'passed' } }] });
+  return handle.executeUpdate(recordRoundOutcomeUpdate, {
+    args: [{ actor: actors.practice, command: { outcome: 'passed' } }],
+  });
 }
 
 export function failRound(handle: Handle, remedy: 're-extract' | 're-transform') {
-  return handle.executeUpdate(recordRoundOutcomeUpdate, { args: [{ actor: actors.practice, command: { outcome: 'failed', remedy } }] });
+  return handle.executeUpdate(recordRoundOutcomeUpdate, {
+    args: [{ actor: actors.practice, command: { outcome: 'failed', remedy } }],
+  });
 }
 
 export function signOff(handle: Handle) {

@@ -23,10 +23,11 @@ export function spawnApp(app: 'api' | 'worker', env: Record<string, string>): Ch
   return child;
 }
 
-/** Resolves when the child has exited. */
-export function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+/** Resolves when the child has exited, with its exit code or the signal that ended it. */
+export function exited(child: ChildProcess): Promise<number | NodeJS.Signals> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.signalCode !== null) return Promise.resolve(child.signalCode);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal!)));
 }
 
 /** Output of a child that ran to the end. */

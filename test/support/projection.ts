@@ -27,7 +27,9 @@ export async function expectProjectionToMatch(db: DataSource, status: IdpStatus)
     .sort((a, b) => (a.key < b.key ? -1 : 1));
   // Overdue is a matter of the clock: the read model holds the state as of the last projection.
   const norm = (s: string) => (s === 'overdue' ? 'open' : s);
-  expect(milestones.map((m) => ({ ...m, state: norm(m.state) }))).toEqual(expected.map((m) => ({ ...m, state: norm(m.state) })));
+  expect(milestones.map((m) => ({ ...m, state: norm(m.state) }))).toEqual(
+    expected.map((m) => ({ ...m, state: norm(m.state) })),
+  );
 }
 
 export interface SentNotification {
@@ -39,7 +41,8 @@ export interface SentNotification {
 
 /** The notifications recorded in the outbox for a migration, oldest first. */
 export function notificationsOf(db: DataSource, migrationId: string): Promise<SentNotification[]> {
-  return db.query(`SELECT kind, recipient_role, status, subject FROM notification WHERE migration_id = $1 ORDER BY id`, [
-    migrationId,
-  ]);
+  return db.query(
+    `SELECT kind, recipient_role, status, subject FROM notification WHERE migration_id = $1 ORDER BY id`,
+    [migrationId],
+  );
 }

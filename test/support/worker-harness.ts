@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -33,7 +33,9 @@ export async function startWorkerHarness(): Promise<WorkerHarness> {
     runtimeInstalled = true;
   }
   const taskQueue = `test-${randomUUID()}`;
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(TestActivitiesModule, { logger: ['error'] });
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(TestActivitiesModule, {
+    logger: ['error'],
+  });
   const address = process.env.TEMPORAL_ADDRESS!;
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
@@ -57,7 +59,11 @@ export async function startWorkerHarness(): Promise<WorkerHarness> {
         policy,
         graphVersion: CURRENT_GRAPH_VERSION,
       };
-      return client.workflow.start<typeof idp>('idp', { workflowId: idpWorkflowId(migrationId), taskQueue, args: [input] });
+      return client.workflow.start<typeof idp>('idp', {
+        workflowId: idpWorkflowId(migrationId),
+        taskQueue,
+        args: [input],
+      });
     },
     async stop() {
       worker.shutdown();
@@ -69,12 +75,14 @@ export async function startWorkerHarness(): Promise<WorkerHarness> {
   };
 }
 
-let practiceCounter = 0;
+/** A practice ODS code unlikely to meet another test's (2.6 million possibilities; test files run in parallel). */
+export function randomOdsCode(): string {
+  return `${String.fromCharCode(65 + randomInt(26))}${String(randomInt(100_000)).padStart(5, '0')}`;
+}
 
 /** A kickoff with one participant of every role; each call gets its own practice ODS code. */
 export function sampleKickoff(migrationId: string): KickoffDetails {
-  practiceCounter += 1;
-  const ods = `T${String((process.pid * 100 + practiceCounter) % 100000).padStart(5, '0')}`;
+  const ods = randomOdsCode();
   return {
     migrationId,
     practiceOdsCode: ods,
@@ -95,7 +103,11 @@ export function sampleKickoff(migrationId: string): KickoffDetails {
 }
 
 /** Polls `check` until it returns a truthy value or the timeout passes. */
-export async function eventually<T>(check: () => Promise<T | undefined | false | null>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false | null>,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -105,7 +117,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | false |
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -82,7 +82,8 @@ function guarded<T>(fn: () => T): T {
 export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
   const info = workflowInfo();
   const carried = input.carriedState !== undefined;
-  const state: IdpState = input.carriedState ?? startProcess(input.kickoff, input.policy, input.graphVersion, Date.now());
+  const state: IdpState =
+    input.carriedState ?? startProcess(input.kickoff, input.policy, input.graphVersion, Date.now());
   const migrationId = state.kickoff.migrationId;
 
   const audit = (actor: AuditEventInput['actor'], action: string, details?: Record<string, unknown>) =>
@@ -101,10 +102,14 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     reportMilestoneUpdate,
     async ({ actor, milestone, payload }) => {
       const result = guarded(() => applyReport(state, milestone, actor, payload ?? {}, Date.now()));
-      if (!result.duplicate) await audit(actor, 'milestone.reported', { milestone, round: result.round, note: payload?.note });
+      if (!result.duplicate)
+        await audit(actor, 'milestone.reported', { milestone, round: result.round, note: payload?.note });
       return result;
     },
-    { validator: ({ actor, milestone, payload }) => guarded(() => validateReport(state, milestone, actor, payload ?? {}, Date.now())) },
+    {
+      validator: ({ actor, milestone, payload }) =>
+        guarded(() => validateReport(state, milestone, actor, payload ?? {}, Date.now())),
+    },
   );
 
   setHandler(
@@ -148,21 +153,33 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
   const dryRun =
     <T>(apply: (copy: IdpState, actor: Actor, command: T) => void) =>
     ({ actor, command }: { actor: Actor; command: T }) =>
-      guarded(() => apply(structuredClone(state), actor, command));
+      guarded(() => apply(JSON.parse(JSON.stringify(state)) as IdpState, actor, command));
 
   setHandler(
     pauseUpdate,
-    commandHandler<{ reason: string }>('migration.paused', (a, c) => applyPause(state, a, c?.reason, Date.now()), (c) => ({ reason: c.reason })),
+    commandHandler<{ reason: string }>(
+      'migration.paused',
+      (a, c) => applyPause(state, a, c?.reason, Date.now()),
+      (c) => ({ reason: c.reason }),
+    ),
     { validator: dryRun<{ reason: string }>((s, a, c) => applyPause(s, a, c?.reason, Date.now())) },
   );
   setHandler(
     resumeUpdate,
-    commandHandler<unknown>('migration.resumed', (a) => applyResume(state, a, Date.now()), () => ({})),
+    commandHandler<unknown>(
+      'migration.resumed',
+      (a) => applyResume(state, a, Date.now()),
+      () => ({}),
+    ),
     { validator: dryRun<unknown>((s, a) => applyResume(s, a, Date.now())) },
   );
   setHandler(
     cancelUpdate,
-    commandHandler<{ reason: string }>('migration.cancelled', (a, c) => applyCancel(state, a, c?.reason, Date.now()), (c) => ({ reason: c.reason })),
+    commandHandler<{ reason: string }>(
+      'migration.cancelled',
+      (a, c) => applyCancel(state, a, c?.reason, Date.now()),
+      (c) => ({ reason: c.reason }),
+    ),
     { validator: dryRun<{ reason: string }>((s, a, c) => applyCancel(s, a, c?.reason, Date.now())) },
   );
   setHandler(
@@ -172,7 +189,10 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
       await audit(actor, 'participants.changed', { count: state.participants.length });
       return state.participants;
     },
-    { validator: ({ actor, command }) => guarded(() => applyParticipants(structuredClone(state), command?.participants, actor)) },
+    {
+      validator: ({ actor, command }) =>
+        guarded(() => applyParticipants(JSON.parse(JSON.stringify(state)) as IdpState, command?.participants, actor)),
+    },
   );
 
   let searchAttributesKey = '';
@@ -212,7 +232,12 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     );
 
   if (!carried) {
-    await recordKickoff({ workflowId: info.workflowId, kickoff: state.kickoff, startedAt: new Date(state.startedAt).toISOString(), status: statusOf(state, Date.now()) });
+    await recordKickoff({
+      workflowId: info.workflowId,
+      kickoff: state.kickoff,
+      startedAt: new Date(state.startedAt).toISOString(),
+      status: statusOf(state, Date.now()),
+    });
   }
 
   let projectedRevision = carried ? -1 : state.revision;

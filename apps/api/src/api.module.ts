@@ -9,7 +9,14 @@ import { HealthController } from './health/health.controller';
 import { MigrationsModule } from './migrations/migrations.module';
 
 @Module({
-  imports: [AppConfigModule, AppLoggingModule, PersistenceModule, TemporalClientModule, TerminusModule.forRoot({ logger: false }), MigrationsModule],
+  imports: [
+    AppConfigModule,
+    AppLoggingModule,
+    PersistenceModule,
+    TemporalClientModule,
+    TerminusModule.forRoot({ logger: false }),
+    MigrationsModule,
+  ],
   controllers: [HealthController],
   providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
 })

@@ -10,13 +10,15 @@ import { setupApp } from './setup-app';
 
 async function bootstrap(): Promise<void> {
   process.env.IDP_SERVICE_NAME ??= 'api';
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bufferLogs: true, abortOnError: false, bodyParser: false }).catch(
-    (error: unknown) => {
-      const url = process.env.DATABASE_URL;
-      const e = error as { code?: string };
-      throw url && e?.code ? new Error(describeDatabaseError(error, url)) : error;
-    },
-  );
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule, {
+    bufferLogs: true,
+    abortOnError: false,
+    bodyParser: false,
+  }).catch((error: unknown) => {
+    const url = process.env.DATABASE_URL;
+    const e = error as { code?: string };
+    throw url && e?.code ? new Error(describeDatabaseError(error, url)) : error;
+  });
   app.useLogger(app.get(Logger));
   setupApp(app);
   const port = app.get(ConfigService<Environment, true>).getOrThrow('PORT', { infer: true });

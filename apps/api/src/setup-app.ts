@@ -15,7 +15,9 @@ export function setupApp(app: NestExpressApplication): INestApplication {
     app,
     new DocumentBuilder()
       .setTitle('IDP Orchestrator API')
-      .setDescription('Initial Data Production of GP practice clinical system migrations in England, as a durable process.')
+      .setDescription(
+        'Initial Data Production of GP practice clinical system migrations in England, as a durable process.',
+      )
       .setVersion('1')
       .build(),
   );

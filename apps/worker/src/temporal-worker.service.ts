@@ -16,8 +16,12 @@ export function bindActivities(service: IdpActivityContract): IdpActivityContrac
 }
 
 /** Where the workflow code comes from: the bundle built by `npm run build` (or the test setup), else the sources. */
-export function workflowSource(bundlePath: string | undefined): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  return bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('../../../workflows') };
+export function workflowSource(
+  bundlePath: string | undefined,
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  return bundlePath
+    ? { workflowBundle: { codePath: bundlePath } }
+    : { workflowsPath: require.resolve('../../../workflows') };
 }
 
 /**

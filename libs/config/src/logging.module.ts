@@ -23,7 +23,11 @@ import type { Environment } from './environment';
             return typeof given === 'string' && /^[\w-]{1,100}$/.test(given) ? given : randomUUID();
           },
           serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+            req: (req: { id: string; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              path: req.url.split('?')[0],
+            }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
           redact: { paths: ['req.headers', 'authorization', '*.authorization', 'apiKey', '*.apiKey'], remove: true },

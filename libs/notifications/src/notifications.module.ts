@@ -7,7 +7,11 @@ import { NotificationService } from './notification.service';
 /** Notification channels and the outbox-backed sender. Real channels (SMTP, GOV.UK Notify, webhooks) plug in here. */
 @Module({
   imports: [PersistenceModule],
-  providers: [LogChannel, { provide: NOTIFICATION_CHANNELS, useFactory: (log: LogChannel) => [log], inject: [LogChannel] }, NotificationService],
+  providers: [
+    LogChannel,
+    { provide: NOTIFICATION_CHANNELS, useFactory: (log: LogChannel) => [log], inject: [LogChannel] },
+    NotificationService,
+  ],
   exports: [NotificationService],
 })
 export class NotificationsModule {}

@@ -13,7 +13,10 @@ const TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
  * Registers our search attributes on a namespace that lacks them (an external Temporal server). The dev server
  * started by `npm start` already has them from its `--search-attribute` flags; this is a no-op there.
  */
-export async function ensureSearchAttributes(connection: Connection | NativeConnection, namespace: string): Promise<string[]> {
+export async function ensureSearchAttributes(
+  connection: Connection | NativeConnection,
+  namespace: string,
+): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const missing = searchAttributeRegistrations.filter((a) => !(a.name in (existing.customAttributes ?? {})));
   if (missing.length === 0) return [];

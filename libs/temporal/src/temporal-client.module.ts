@@ -27,13 +27,18 @@ export class TemporalConnectionHolder implements OnApplicationShutdown {
     this.address = config.getOrThrow('TEMPORAL_ADDRESS', { infer: true });
     this.taskQueue = config.getOrThrow('TEMPORAL_TASK_QUEUE', { infer: true });
     this.connection = Connection.lazy({ address: this.address, connectTimeout: '5 seconds' });
-    this.client = new Client({ connection: this.connection, namespace: config.getOrThrow('TEMPORAL_NAMESPACE', { infer: true }) });
+    this.client = new Client({
+      connection: this.connection,
+      namespace: config.getOrThrow('TEMPORAL_NAMESPACE', { infer: true }),
+    });
   }
 
   /** True when the server answers a cheap call within the timeout. */
   async isReachable(timeoutMs = 3000): Promise<boolean> {
     try {
-      await this.connection.withDeadline(Date.now() + timeoutMs, () => this.connection.workflowService.getSystemInfo({}));
+      await this.connection.withDeadline(Date.now() + timeoutMs, () =>
+        this.connection.workflowService.getSystemInfo({}),
+      );
       return true;
     } catch {
       return false;
@@ -41,7 +46,9 @@ export class TemporalConnectionHolder implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.connection.close().catch((error: unknown) => this.logger.warn({ msg: 'closing Temporal connection failed', error: String(error) }));
+    await this.connection
+      .close()
+      .catch((error: unknown) => this.logger.warn({ msg: 'closing Temporal connection failed', error: String(error) }));
   }
 }
 
@@ -50,7 +57,11 @@ export class TemporalConnectionHolder implements OnApplicationShutdown {
 @Module({
   providers: [
     TemporalConnectionHolder,
-    { provide: TEMPORAL_CLIENT, useFactory: (holder: TemporalConnectionHolder) => holder.client, inject: [TemporalConnectionHolder] },
+    {
+      provide: TEMPORAL_CLIENT,
+      useFactory: (holder: TemporalConnectionHolder) => holder.client,
+      inject: [TemporalConnectionHolder],
+    },
   ],
   exports: [TemporalConnectionHolder, TEMPORAL_CLIENT],
 })

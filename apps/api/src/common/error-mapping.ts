@@ -17,7 +17,17 @@ const REJECTION_STATUS: Record<string, HttpStatus> = {
   RoundNotReady: HttpStatus.CONFLICT,
 };
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P03', '08006', '08001']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+]);
 
 /** True for errors that mean "a dependency is down right now" (Temporal or Postgres), as opposed to a bug. */
 export function isUnavailable(error: unknown): boolean {
@@ -27,13 +37,19 @@ export function isUnavailable(error: unknown): boolean {
   if (typeof e?.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
   if (e?.driverError?.code && CONNECTION_CODES.has(e.driverError.code)) return true;
   const message = e?.message ?? '';
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Failed to connect|transport error|Connection refused/i.test(message);
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Failed to connect|transport error|Connection refused/i.test(
+    message,
+  );
 }
 
 /** Maps what Temporal said about an update or query to an HTTP problem; rethrows what it does not recognise. */
 export function temporalProblem(error: unknown): ProblemException {
   if (error instanceof WorkflowNotFoundError || (error as Error)?.name === 'WorkflowNotFoundError') {
-    return new ProblemException(HttpStatus.NOT_FOUND, { title: 'Migration not found', detail: 'No such migration.', type: problemType('not-found') });
+    return new ProblemException(HttpStatus.NOT_FOUND, {
+      title: 'Migration not found',
+      detail: 'No such migration.',
+      type: problemType('not-found'),
+    });
   }
   if (error instanceof WorkflowUpdateFailedError || (error as Error)?.name === 'WorkflowUpdateFailedError') {
     const cause = (error as WorkflowUpdateFailedError).cause as { type?: string; message?: string } | undefined;
@@ -53,7 +69,11 @@ export function temporalProblem(error: unknown): ProblemException {
 export function unavailableProblem(what: string): ProblemException {
   return new ProblemException(
     HttpStatus.SERVICE_UNAVAILABLE,
-    { title: 'Service temporarily unavailable', detail: `${what} cannot be reached right now; nothing was changed. Try again shortly.`, type: problemType('unavailable') },
+    {
+      title: 'Service temporarily unavailable',
+      detail: `${what} cannot be reached right now; nothing was changed. Try again shortly.`,
+      type: problemType('unavailable'),
+    },
     5,
   );
 }

@@ -29,11 +29,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     let error = exception;
-    if (!(error instanceof HttpException) && isUnavailable(error)) error = unavailableProblem('A service the API depends on');
+    if (!(error instanceof HttpException) && isUnavailable(error))
+      error = unavailableProblem('A service the API depends on');
     const { problem, retryAfter } = this.toProblem(error);
     problem.instance = req.originalUrl?.split('?')[0];
     if (problem.status >= 500 && !(error instanceof ProblemException)) {
-      this.logger.error({ msg: 'unhandled error', path: problem.instance, error: exception instanceof Error ? exception.stack : String(exception) });
+      this.logger.error({
+        msg: 'unhandled error',
+        path: problem.instance,
+        error: exception instanceof Error ? exception.stack : String(exception),
+      });
     }
     if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
     res.status(problem.status).type('application/problem+json').json(problem);
@@ -43,31 +48,62 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof ProblemException) {
       const status = error.getStatus();
       return {
-        problem: { type: error.problem.type ?? problemType(String(status)), status, ...error.problem, title: error.problem.title ?? TITLES[status] },
+        problem: {
+          type: error.problem.type ?? problemType(String(status)),
+          status,
+          ...error.problem,
+          title: error.problem.title ?? TITLES[status],
+        },
         retryAfter: error.retryAfterSeconds,
       };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse() as string | { message?: string | string[]; error?: string };
-      const messages = typeof body === 'string' ? [body] : Array.isArray(body.message) ? body.message : [body.message ?? error.message];
+      const messages =
+        typeof body === 'string'
+          ? [body]
+          : Array.isArray(body.message)
+            ? body.message
+            : [body.message ?? error.message];
       // body-parser's own errors (malformed JSON, too large) arrive as HttpExceptions with a plain message.
       return {
-        problem: { type: problemType(String(status)), title: TITLES[status] ?? 'Error', status, detail: messages.join('; ') },
+        problem: {
+          type: problemType(String(status)),
+          title: TITLES[status] ?? 'Error',
+          status,
+          detail: messages.join('; '),
+        },
       };
     }
     const e = error as { type?: string; status?: number; message?: string };
     if (e?.type === 'entity.parse.failed') {
-      return { problem: { type: problemType('400'), title: TITLES[400], status: 400, detail: 'The body is not valid JSON.' } };
+      return {
+        problem: { type: problemType('400'), title: TITLES[400], status: 400, detail: 'The body is not valid JSON.' },
+      };
     }
     if (e?.type === 'entity.too.large') {
-      return { problem: { type: problemType('413'), title: TITLES[413], status: 413, detail: 'The body is too large.' } };
+      return {
+        problem: { type: problemType('413'), title: TITLES[413], status: 413, detail: 'The body is too large.' },
+      };
     }
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-      return { problem: { type: problemType(String(e.status)), title: TITLES[e.status] ?? 'Bad request', status: e.status, detail: e.message ?? 'Bad request' } };
+      return {
+        problem: {
+          type: problemType(String(e.status)),
+          title: TITLES[e.status] ?? 'Bad request',
+          status: e.status,
+          detail: e.message ?? 'Bad request',
+        },
+      };
     }
     return {
-      problem: { type: problemType('500'), title: 'Internal error', status: HttpStatus.INTERNAL_SERVER_ERROR, detail: 'Something went wrong on our side; it has been logged.' },
+      problem: {
+        type: problemType('500'),
+        title: 'Internal error',
+        status: HttpStatus.INTERNAL_SERVER_ERROR,
+        detail: 'Something went wrong on our side; it has been logged.',
+      },
     };
   }
 }

@@ -22,7 +22,9 @@ export class HealthController {
       () => this.db.pingCheck('postgres', { timeout: 3000 }),
       async () => {
         const indicator = this.indicators.check('temporal');
-        return (await this.temporal.isReachable()) ? indicator.up({ address: this.temporal.address }) : indicator.down({ address: this.temporal.address });
+        return (await this.temporal.isReachable())
+          ? indicator.up({ address: this.temporal.address })
+          : indicator.down({ address: this.temporal.address });
       },
     ]);
   }

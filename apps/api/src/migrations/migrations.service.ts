@@ -5,7 +5,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { QueryFailedError, type Repository } from 'typeorm';
 import type { Environment } from '@idp/config';
-import { compressedPolicy, CURRENT_GRAPH_VERSION, DEFAULT_POLICY, type Actor, type IdpStatus, type KickoffDetails } from '@idp/domain';
+import {
+  compressedPolicy,
+  CURRENT_GRAPH_VERSION,
+  DEFAULT_POLICY,
+  type Actor,
+  type IdpStatus,
+  type KickoffDetails,
+} from '@idp/domain';
 import { MigrationEntity } from '@idp/persistence';
 import { idpWorkflowId, IdpSearchAttributes, TemporalConnectionHolder } from '@idp/temporal';
 import { statusQuery, type IdpWorkflowInput } from '@idp/workflows/idp/messages';
@@ -75,7 +82,10 @@ export class MigrationsService {
       throw this.invalid('newSupplier', 'newSupplier must differ from currentSupplier');
     }
     if (dto.timeScale && !this.config.get('ALLOW_COMPRESSED_TIME', { infer: true })) {
-      throw this.invalid('timeScale', 'timeScale is accepted only on demo and test installations (ALLOW_COMPRESSED_TIME=true); remove it');
+      throw this.invalid(
+        'timeScale',
+        'timeScale is accepted only on demo and test installations (ALLOW_COMPRESSED_TIME=true); remove it',
+      );
     }
     const print = fingerprint(dto);
     let row = await this.findOpen(dto.practiceOdsCode);
@@ -104,7 +114,8 @@ export class MigrationsService {
         created = true;
       } catch (error) {
         // Another kickoff for the same practice won the race: treat this one as its repeat.
-        if (!(error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505')) throw error;
+        if (!(error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505'))
+          throw error;
         row = await this.findOpen(dto.practiceOdsCode);
         if (!row) throw error;
       }
@@ -153,7 +164,10 @@ export class MigrationsService {
       });
     } catch (error) {
       if (isUnavailable(error)) {
-        this.logger.warn({ msg: 'kickoff registered but Temporal unreachable; a retry of the same kickoff starts it', migrationId: row.id });
+        this.logger.warn({
+          msg: 'kickoff registered but Temporal unreachable; a retry of the same kickoff starts it',
+          migrationId: row.id,
+        });
         throw unavailableProblem('The workflow engine (Temporal)');
       }
       throw error;
@@ -163,7 +177,12 @@ export class MigrationsService {
   /** A migration with its live process status (or the last projection when Temporal is unreachable). */
   async get(id: string): Promise<MigrationView> {
     const row = await this.migrations.findOneBy({ id });
-    if (!row) throw new ProblemException(HttpStatus.NOT_FOUND, { type: problemType('not-found'), title: 'Migration not found', detail: `There is no migration ${id}.` });
+    if (!row)
+      throw new ProblemException(HttpStatus.NOT_FOUND, {
+        type: problemType('not-found'),
+        title: 'Migration not found',
+        detail: `There is no migration ${id}.`,
+      });
     try {
       const status = await this.temporal.client.workflow.getHandle(row.workflowId).query(statusQuery, Date.now());
       return this.view(row, 'workflow', status);
@@ -196,10 +215,19 @@ export class MigrationsService {
   }
 
   private findOpen(practiceOdsCode: string): Promise<MigrationEntity | null> {
-    return this.migrations.createQueryBuilder('m').where('m.practice_ods_code = :practiceOdsCode', { practiceOdsCode }).andWhere('m.status IN (:...open)', { open: OPEN }).getOne();
+    return this.migrations
+      .createQueryBuilder('m')
+      .where('m.practice_ods_code = :practiceOdsCode', { practiceOdsCode })
+      .andWhere('m.status IN (:...open)', { open: OPEN })
+      .getOne();
   }
 
   private invalid(field: string, message: string): ProblemException {
-    return new ProblemException(HttpStatus.BAD_REQUEST, { type: problemType('validation'), title: 'The request has invalid fields', detail: message, errors: [{ field, message }] });
+    return new ProblemException(HttpStatus.BAD_REQUEST, {
+      type: problemType('validation'),
+      title: 'The request has invalid fields',
+      detail: message,
+      errors: [{ field, message }],
+    });
   }
 }

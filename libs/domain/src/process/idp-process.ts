@@ -35,7 +35,12 @@ export interface MilestoneTimes {
 }
 
 /** A fresh process state for a kickoff at `now`. */
-export function startProcess(kickoff: KickoffDetails, policy: ProcessPolicy, graphVersion: number, now: number): IdpState {
+export function startProcess(
+  kickoff: KickoffDetails,
+  policy: ProcessPolicy,
+  graphVersion: number,
+  now: number,
+): IdpState {
   const graph = graphFor(graphVersion);
   const optionalKeys = new Set(graph.milestones.filter((m) => m.optional).map((m) => m.key));
   for (const key of kickoff.optionalMilestones ?? []) {
@@ -47,7 +52,9 @@ export function startProcess(kickoff: KickoffDetails, policy: ProcessPolicy, gra
     policy,
     startedAt: now,
     participants: kickoff.participants,
-    included: graph.milestones.filter((m) => !m.optional || kickoff.optionalMilestones?.includes(m.key)).map((m) => m.key),
+    included: graph.milestones
+      .filter((m) => !m.optional || kickoff.optionalMilestones?.includes(m.key))
+      .map((m) => m.key),
     milestones: {},
     round: 1,
     rounds: [{ round: 1, startedAt: now }],
@@ -83,7 +90,13 @@ export function milestoneTimes(state: IdpState, now: number): Map<string, Milest
       // Prerequisites redone in a later round (forecast or done after this one) do not move when this one opened.
       const before = prereqs.map((p) => p.forecastAt ?? base).filter((at) => at <= rec.completedAt!);
       const openedAt = Math.max(base, ...before);
-      times.set(def.key, { def, state: 'done', openedAt, forecastAt: rec.completedAt, dueAt: dueOf(state, def, rec, openedAt) });
+      times.set(def.key, {
+        def,
+        state: 'done',
+        openedAt,
+        forecastAt: rec.completedAt,
+        dueAt: dueOf(state, def, rec, openedAt),
+      });
       continue;
     }
     if (prereqsDone) {
@@ -114,7 +127,9 @@ export function milestoneTimes(state: IdpState, now: number): Map<string, Milest
 
 function dueDays(state: IdpState, def: MilestoneDefinition): number {
   const rule = def.due!;
-  return state.round > 1 && def.redoneOn && rule.recheckWorkingDays !== undefined ? rule.recheckWorkingDays : rule.workingDays;
+  return state.round > 1 && def.redoneOn && rule.recheckWorkingDays !== undefined
+    ? rule.recheckWorkingDays
+    : rule.workingDays;
 }
 
 function dueOf(state: IdpState, def: MilestoneDefinition, rec: MilestoneRecord, openedAt: number): number | undefined {
@@ -167,7 +182,8 @@ function definition(state: IdpState, key: string): MilestoneDefinition {
 
 function assertOpenForWork(state: IdpState): void {
   if (state.status === 'cancelled') throw new ProcessRejection('MigrationClosed', 'This migration has been cancelled.');
-  if (state.status === 'signed-off') throw new ProcessRejection('MigrationClosed', 'This migration has been signed off.');
+  if (state.status === 'signed-off')
+    throw new ProcessRejection('MigrationClosed', 'This migration has been signed off.');
 }
 
 function mayAct(def: MilestoneDefinition, role: Role): boolean {
@@ -213,7 +229,8 @@ function checkPayload(def: MilestoneDefinition, payload: MilestonePayload): void
   const invalid = (message: string) => new ProcessRejection('InvalidPayload', message);
   if (def.requires === 'admin-users') {
     const admins = payload.adminUsers ?? [];
-    if (admins.length < 1 || admins.length > 3) throw invalid(`${def.key} needs 1 to 3 named admin users in adminUsers.`);
+    if (admins.length < 1 || admins.length > 3)
+      throw invalid(`${def.key} needs 1 to 3 named admin users in adminUsers.`);
     if (admins.some((a) => !a.name || !a.name.trim())) throw invalid('Every admin user needs a name.');
   }
   if (def.requires === 'trained-users') {
@@ -239,7 +256,13 @@ export interface MilestoneReportResult {
 }
 
 /** Checks a milestone report without changing anything; throws a `ProcessRejection` when it must be refused. */
-export function validateReport(state: IdpState, key: string, actor: Actor, payload: MilestonePayload, now: number): void {
+export function validateReport(
+  state: IdpState,
+  key: string,
+  actor: Actor,
+  payload: MilestonePayload,
+  now: number,
+): void {
   assertOpenForWork(state);
   const def = definition(state, key);
   if ((def.completedBy ?? 'report') !== 'report') {
@@ -271,7 +294,12 @@ export function applyReport(
   validateReport(state, key, actor, payload, now);
   const rec = (state.milestones[key] ??= {});
   if (rec.completedAt !== undefined) {
-    return { milestone: key, round: state.round, completedAt: new Date(rec.completedAt).toISOString(), duplicate: true };
+    return {
+      milestone: key,
+      round: state.round,
+      completedAt: new Date(rec.completedAt).toISOString(),
+      duplicate: true,
+    };
   }
   complete(rec, actor, payload, now);
   const def = definition(state, key);
@@ -328,7 +356,10 @@ export function validateRoundOutcome(state: IdpState, command: RoundOutcomeComma
     throw new ProcessRejection('MilestoneAlreadyCompleted', `Round ${state.round} has already passed.`);
   }
   if (!mayAct(def, actor.role)) {
-    throw new ProcessRejection('NotMilestoneOwner', `A round outcome is recorded by the ${def.owner}, not the ${actor.role}.`);
+    throw new ProcessRejection(
+      'NotMilestoneOwner',
+      `A round outcome is recorded by the ${def.owner}, not the ${actor.role}.`,
+    );
   }
   try {
     assertReady(state, def, actor, now);
@@ -354,13 +385,30 @@ export interface RoundOutcomeResult {
 }
 
 /** Records a round outcome: a pass opens sign-off; a failure opens the next round and redoes what the remedy needs. */
-export function applyRoundOutcome(state: IdpState, command: RoundOutcomeCommand, actor: Actor, now: number): RoundOutcomeResult {
+export function applyRoundOutcome(
+  state: IdpState,
+  command: RoundOutcomeCommand,
+  actor: Actor,
+  now: number,
+): RoundOutcomeResult {
   validateRoundOutcome(state, command, actor, now);
   const current = state.rounds[state.rounds.length - 1];
-  Object.assign(current, { endedAt: now, outcome: command.outcome, remedy: command.remedy, summary: command.summary, recordedBy: actor });
+  Object.assign(current, {
+    endedAt: now,
+    outcome: command.outcome,
+    remedy: command.remedy,
+    summary: command.summary,
+    recordedBy: actor,
+  });
   const round = state.round;
   const notice = (extra: Alert['data']) =>
-    raise(state, { key: `round-outcome:r${round}`, kind: 'round-outcome', recipients: [...ROLES], round, data: { outcome: command.outcome, ...extra } });
+    raise(state, {
+      key: `round-outcome:r${round}`,
+      kind: 'round-outcome',
+      recipients: [...ROLES],
+      round,
+      data: { outcome: command.outcome, ...extra },
+    });
   if (command.outcome === 'passed') {
     complete((state.milestones[roundOutcomeMilestone(state).key] ??= {}), actor, {}, now);
     notice({});
@@ -411,12 +459,20 @@ export function validateSignOff(state: IdpState, command: SignOffCommand, actor:
   assertReady(state, def, actor, now);
   if (!command.clinicalLeadName?.trim()) throw new ProcessRejection('InvalidPayload', 'clinicalLeadName is required.');
   if (command.declarationAccepted !== true) {
-    throw new ProcessRejection('InvalidPayload', 'The clinical lead must accept the sign-off declaration (declarationAccepted: true).');
+    throw new ProcessRejection(
+      'InvalidPayload',
+      'The clinical lead must accept the sign-off declaration (declarationAccepted: true).',
+    );
   }
 }
 
 /** Records the clinical lead's sign-off; the IDP is then complete. */
-export function applySignOff(state: IdpState, command: SignOffCommand, actor: Actor, now: number): { signedAt: string } {
+export function applySignOff(
+  state: IdpState,
+  command: SignOffCommand,
+  actor: Actor,
+  now: number,
+): { signedAt: string } {
   validateSignOff(state, command, actor, now);
   complete((state.milestones[signOffMilestone(state).key] ??= {}), actor, { note: command.note }, now);
   state.signOff = { clinicalLeadName: command.clinicalLeadName, signedAt: now, signedBy: actor, note: command.note };
@@ -459,7 +515,8 @@ export function validateReplan(state: IdpState, command: ReplanCommand, actor: A
       throw new ProcessRejection('MilestoneAlreadyCompleted', `${key} is already done; its due date cannot move.`);
     }
     const due = parseDue(state, value);
-    if (Number.isNaN(due)) throw new ProcessRejection('InvalidPayload', `dueDates.${key} must be YYYY-MM-DD or an ISO date-time.`);
+    if (Number.isNaN(due))
+      throw new ProcessRejection('InvalidPayload', `dueDates.${key} must be YYYY-MM-DD or an ISO date-time.`);
     if (due <= now) throw new ProcessRejection('InvalidPayload', `dueDates.${key} must be in the future.`);
   }
 }
@@ -571,16 +628,32 @@ function scheduledAlerts(state: IdpState, times: Map<string, MilestoneTimes>): S
   const out: ScheduledAlert[] = [];
   for (const t of times.values()) {
     if ((t.state !== 'open' && t.state !== 'overdue') || t.dueAt === undefined) continue;
-    const base = { milestone: t.def.key, milestoneTitle: t.def.title, owner: t.def.owner, round: state.round, dueAt: t.dueAt };
+    const base = {
+      milestone: t.def.key,
+      milestoneTitle: t.def.title,
+      owner: t.def.owner,
+      round: state.round,
+      dueAt: t.dueAt,
+    };
     const id = `${t.def.key}:r${state.round}:${t.dueAt}`;
     for (const days of state.policy.remindBeforeDueWorkingDays) {
-      out.push({ at: timeline.reminderAt(t.dueAt, days), openedAt: t.openedAt, alert: { ...base, key: `reminder:${id}:${days}`, kind: 'reminder', recipients: [t.def.owner] } });
+      out.push({
+        at: timeline.reminderAt(t.dueAt, days),
+        openedAt: t.openedAt,
+        alert: { ...base, key: `reminder:${id}:${days}`, kind: 'reminder', recipients: [t.def.owner] },
+      });
     }
     state.policy.escalation.forEach((step, level) => {
       const recipients = [...new Set(step.notify.map((r) => (r === 'owner' ? t.def.owner : r)))];
       out.push({
         at: timeline.afterDue(t.dueAt!, step.afterDueWorkingDays),
-        alert: { ...base, key: `escalation:${id}:${level}`, kind: level === 0 ? 'overdue' : 'escalation', level, recipients },
+        alert: {
+          ...base,
+          key: `escalation:${id}:${level}`,
+          kind: level === 0 ? 'overdue' : 'escalation',
+          level,
+          recipients,
+        },
       });
     });
   }
@@ -606,7 +679,10 @@ export function takeDueAlerts(state: IdpState, now: number): Alert[] {
   }
   const due = [...raised, ...latestPerMilestone.values()];
   const forecast = forecastGoLive(state, now, times);
-  const moved = forecast.forecastGoLive === state.notifiedForecastGoLive ? 0 : compareDates(state.notifiedForecastGoLive, forecast.forecastGoLive);
+  const moved =
+    forecast.forecastGoLive === state.notifiedForecastGoLive
+      ? 0
+      : compareDates(state.notifiedForecastGoLive, forecast.forecastGoLive);
   if (moved >= state.policy.delayNoticeThresholdWorkingDays) {
     const late = [...times.values()].filter((t) => t.state === 'overdue');
     // Numbered: a forecast that slips back to a date it had before is still news.
@@ -642,7 +718,9 @@ function compareDates(a: IsoDate, b: IsoDate): number {
 export function nextAlertAt(state: IdpState, now: number): number | undefined {
   if (state.pendingAlerts.length > 0) return now;
   if (state.status !== 'active') return undefined;
-  const next = scheduledAlerts(state, milestoneTimes(state, now)).find(({ at, alert }) => !state.sentAlerts.includes(alert.key) && at > now);
+  const next = scheduledAlerts(state, milestoneTimes(state, now)).find(
+    ({ at, alert }) => !state.sentAlerts.includes(alert.key) && at > now,
+  );
   return next?.at;
 }
 
@@ -680,7 +758,14 @@ export interface IdpStatus {
   stage: Stage;
   round: number;
   maxRounds: number;
-  rounds: Array<{ round: number; startedAt: string; endedAt?: string; outcome?: string; remedy?: string; summary?: RoundSummary }>;
+  rounds: Array<{
+    round: number;
+    startedAt: string;
+    endedAt?: string;
+    outcome?: string;
+    remedy?: string;
+    summary?: RoundSummary;
+  }>;
   plannedGoLive: IsoDate;
   forecastGoLive: IsoDate;
   slipWorkingDays: number;
@@ -721,8 +806,15 @@ export function statusOf(state: IdpState, now: number): IdpStatus {
   const overdueCount = list.filter((t) => t.state === 'overdue').length;
   const nextActions: Partial<Record<Role, NextAction[]>> = {};
   if (state.status === 'active' || state.status === 'paused') {
-    for (const t of list.filter((x) => x.state === 'open' || x.state === 'overdue').sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity))) {
-      (nextActions[t.def.owner] ??= []).push({ milestone: t.def.key, title: t.def.title, state: t.state, dueAt: iso(t.dueAt) });
+    for (const t of list
+      .filter((x) => x.state === 'open' || x.state === 'overdue')
+      .sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity))) {
+      (nextActions[t.def.owner] ??= []).push({
+        milestone: t.def.key,
+        title: t.def.title,
+        state: t.state,
+        dueAt: iso(t.dueAt),
+      });
     }
   }
   const phases = PHASES.map((phase) => {
@@ -747,7 +839,12 @@ export function statusOf(state: IdpState, now: number): IdpStatus {
     stage: stageOf(state, times),
     round: state.round,
     maxRounds: state.policy.maxRounds,
-    rounds: state.rounds.map((r) => ({ ...r, startedAt: iso(r.startedAt)!, endedAt: iso(r.endedAt), recordedBy: undefined })),
+    rounds: state.rounds.map((r) => ({
+      ...r,
+      startedAt: iso(r.startedAt)!,
+      endedAt: iso(r.endedAt),
+      recordedBy: undefined,
+    })),
     plannedGoLive: forecast.plannedGoLive,
     forecastGoLive: forecast.forecastGoLive,
     slipWorkingDays: forecast.slipWorkingDays,

@@ -18,6 +18,12 @@ export class LogChannel implements NotificationChannel {
   }
 
   async deliver(message: OutgoingMessage): Promise<void> {
-    this.logger.log({ msg: 'notification delivered', channel: this.name, role: message.to.role, subject: message.subject, key: message.idempotencyKey });
+    this.logger.log({
+      msg: 'notification delivered',
+      channel: this.name,
+      role: message.to.role,
+      subject: message.subject,
+      key: message.idempotencyKey,
+    });
   }
 }

@@ -38,7 +38,9 @@ export const MESSAGES: Record<AlertKind, MessageTemplate> = {
     render: (ctx) =>
       compose(ctx, `Go-live forecast moved to ${ctx.alert.data?.forecastGoLive}`, [
         `The forecast go-live date has moved from ${ctx.alert.data?.previousForecastGoLive} to ${ctx.alert.data?.forecastGoLive} (${ctx.alert.data?.slipWorkingDays} working days behind plan).`,
-        ctx.alert.data?.lateMilestones ? `Late: ${ctx.alert.data.lateMilestones}.` : 'The delay comes from work finishing later than planned.',
+        ctx.alert.data?.lateMilestones
+          ? `Late: ${ctx.alert.data.lateMilestones}.`
+          : 'The delay comes from work finishing later than planned.',
         'If the go-live date must change, the delivery partner can replan the migration.',
       ]),
   },
@@ -91,10 +93,15 @@ export const MESSAGES: Record<AlertKind, MessageTemplate> = {
   },
   resumed: {
     render: (ctx) =>
-      compose(ctx, 'Migration resumed', ['The migration has resumed. Open deadlines have moved by the time it was paused.']),
+      compose(ctx, 'Migration resumed', [
+        'The migration has resumed. Open deadlines have moved by the time it was paused.',
+      ]),
   },
   cancelled: {
     render: (ctx) =>
-      compose(ctx, 'Migration cancelled', [`The migration has been cancelled: ${ctx.alert.data?.reason}.`, 'No further action is needed.']),
+      compose(ctx, 'Migration cancelled', [
+        `The migration has been cancelled: ${ctx.alert.data?.reason}.`,
+        'No further action is needed.',
+      ]),
   },
 };

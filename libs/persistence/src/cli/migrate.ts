@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   }
   try {
     const applied = await migrateDatabase(url);
-    process.stdout.write(applied.length ? `Applied migrations: ${applied.join(', ')}\n` : 'Database schema is up to date.\n');
+    process.stdout.write(
+      applied.length ? `Applied migrations: ${applied.join(', ')}\n` : 'Database schema is up to date.\n',
+    );
   } catch (error) {
     process.stderr.write(`Database migration failed: ${describeDatabaseError(error, url)}\n`);
     process.exit(1);

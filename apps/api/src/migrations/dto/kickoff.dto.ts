@@ -17,9 +17,19 @@ import {
   registerDecorator,
   type ValidationArguments,
 } from 'class-validator';
-import { graphFor, ICB_CODE_PATTERN, isWorkingDay, londonDateOf, PRACTICE_ODS_CODE_PATTERN, ROLES, type Role } from '@idp/domain';
+import {
+  graphFor,
+  ICB_CODE_PATTERN,
+  isWorkingDay,
+  londonDateOf,
+  PRACTICE_ODS_CODE_PATTERN,
+  ROLES,
+  type Role,
+} from '@idp/domain';
 
-const OPTIONAL_MILESTONES = graphFor().milestones.filter((m) => m.optional).map((m) => m.key);
+const OPTIONAL_MILESTONES = graphFor()
+  .milestones.filter((m) => m.optional)
+  .map((m) => m.key);
 
 /** A go-live date: YYYY-MM-DD, a working day of England and Wales, after today. */
 function IsFutureWorkingDay(): PropertyDecorator {
@@ -73,12 +83,17 @@ export class ParticipantDto {
 
   @ApiPropertyOptional({ enum: ['email', 'sms', 'webhook', 'none'], default: 'email' })
   @IsOptional()
-  @IsIn(['email', 'sms', 'webhook', 'none'], { message: 'notificationPreference must be one of email, sms, webhook, none' })
+  @IsIn(['email', 'sms', 'webhook', 'none'], {
+    message: 'notificationPreference must be one of email, sms, webhook, none',
+  })
   notificationPreference?: 'email' | 'sms' | 'webhook' | 'none';
 }
 
 export class TimeScaleDto {
-  @ApiProperty({ description: 'Length of one compressed working day in milliseconds (demos and tests only).', example: 2000 })
+  @ApiProperty({
+    description: 'Length of one compressed working day in milliseconds (demos and tests only).',
+    example: 2000,
+  })
   @IsInt()
   @Min(100)
   @Max(86_400_000)
@@ -89,7 +104,9 @@ export class TimeScaleDto {
 export class KickoffDto {
   @ApiProperty({ description: 'ODS code of the GP practice: one letter and five digits.', example: 'A81001' })
   @IsString()
-  @Matches(PRACTICE_ODS_CODE_PATTERN, { message: 'practiceOdsCode must be a GP practice ODS code: one capital letter and 5 digits, e.g. A81001' })
+  @Matches(PRACTICE_ODS_CODE_PATTERN, {
+    message: 'practiceOdsCode must be a GP practice ODS code: one capital letter and 5 digits, e.g. A81001',
+  })
   practiceOdsCode: string;
 
   @ApiProperty({ example: 'Riverside Surgery' })
@@ -100,17 +117,23 @@ export class KickoffDto {
 
   @ApiProperty({ description: 'ODS code of the ICB: Q and two characters.', example: 'QHG' })
   @IsString()
-  @Matches(ICB_CODE_PATTERN, { message: 'icbCode must be an ICB code: Q followed by 2 capital letters or digits, e.g. QHG' })
+  @Matches(ICB_CODE_PATTERN, {
+    message: 'icbCode must be an ICB code: Q followed by 2 capital letters or digits, e.g. QHG',
+  })
   icbCode: string;
 
   @ApiProperty({ description: 'Supplier code of the current clinical system supplier.', example: 'EMIS' })
   @IsString()
-  @Matches(/^[A-Za-z0-9-]{2,40}$/, { message: 'currentSupplier must be a supplier code of 2–40 letters, digits or hyphens' })
+  @Matches(/^[A-Za-z0-9-]{2,40}$/, {
+    message: 'currentSupplier must be a supplier code of 2–40 letters, digits or hyphens',
+  })
   currentSupplier: string;
 
   @ApiProperty({ description: 'Supplier code of the new clinical system supplier.', example: 'TPP' })
   @IsString()
-  @Matches(/^[A-Za-z0-9-]{2,40}$/, { message: 'newSupplier must be a supplier code of 2–40 letters, digits or hyphens' })
+  @Matches(/^[A-Za-z0-9-]{2,40}$/, {
+    message: 'newSupplier must be a supplier code of 2–40 letters, digits or hyphens',
+  })
   newSupplier: string;
 
   @ApiProperty({ description: 'Planned go-live: a future working day, YYYY-MM-DD.', example: '2027-03-15' })
@@ -125,13 +148,23 @@ export class KickoffDto {
   @Type(() => ParticipantDto)
   participants?: ParticipantDto[];
 
-  @ApiPropertyOptional({ enum: OPTIONAL_MILESTONES, isArray: true, description: 'Optional milestones to include, e.g. subsidiary-system extracts.' })
+  @ApiPropertyOptional({
+    enum: OPTIONAL_MILESTONES,
+    isArray: true,
+    description: 'Optional milestones to include, e.g. subsidiary-system extracts.',
+  })
   @IsOptional()
   @IsArray()
-  @IsIn(OPTIONAL_MILESTONES, { each: true, message: `optionalMilestones may contain only ${OPTIONAL_MILESTONES.join(', ')}` })
+  @IsIn(OPTIONAL_MILESTONES, {
+    each: true,
+    message: `optionalMilestones may contain only ${OPTIONAL_MILESTONES.join(', ')}`,
+  })
   optionalMilestones?: string[];
 
-  @ApiPropertyOptional({ type: TimeScaleDto, description: 'Compressed time; accepted only where ALLOW_COMPRESSED_TIME=true.' })
+  @ApiPropertyOptional({
+    type: TimeScaleDto,
+    description: 'Compressed time; accepted only where ALLOW_COMPRESSED_TIME=true.',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => TimeScaleDto)
