@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -144,6 +145,7 @@ export class IdpActivities implements IdpActivityContract {
         ...input.context,
         migrationUrl: `${base}/v1/migrations/${input.migrationId}`,
       })),
+      () => heartbeat(),
     );
     if (outcome.failed.length > 0) {
       // Retried by Temporal with backoff; messages already sent are skipped on the retry.

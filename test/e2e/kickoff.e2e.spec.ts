@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { call, startApi, type RunningApi } from '../support/api-process';
+import { call, freePort, startApi, type RunningApi } from '../support/api-process';
 import { collect, exited, spawnApp } from '../support/processes';
 import { eventually } from '../support/worker-harness';
 
@@ -175,7 +175,10 @@ describe('when a dependency is missing', () => {
   });
 
   it('a wrong DATABASE_URL stops the API with a clear message, not a stack trace', async () => {
-    const child = spawnApp('api', { DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/idp', PORT: '0' });
+    const child = spawnApp('api', {
+      DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/idp',
+      PORT: String(await freePort()),
+    });
     const output = collect(child);
     expect(await exited(child)).toBe(1);
     expect(output.out()).toContain('api could not start');

@@ -87,8 +87,9 @@ describe('idp workflow', () => {
     // extractDelivered is due 5 "days" (2 s) later; the ICB step of escalation comes 5 days after that.
     const sent = await eventually(async () => {
       const rows = await notificationsOf(h.db, migrationId);
+      const aboutExtract = rows.filter((r) => r.subject.includes('extract delivered'));
       return (
-        rows.some((r) => r.kind === 'escalation' && r.recipient_role === 'icb') &&
+        aboutExtract.some((r) => r.kind === 'escalation' && r.recipient_role === 'icb') &&
         rows.some((r) => r.kind === 'delay-notice') &&
         rows
       );

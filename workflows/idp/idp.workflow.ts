@@ -50,12 +50,14 @@ import {
 } from './messages';
 
 const { recordKickoff, projectState, appendAudit } = proxyActivities<IdpActivityContract>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 // A channel that keeps failing is retried for a day, then reported on the migration (the activity records it).
+// It heartbeats after each recipient, so a worker that dies mid-send is noticed within seconds.
 const { notify } = proxyActivities<IdpActivityContract>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
 });
 
@@ -231,16 +233,19 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
       ),
     );
 
+  // The revision the read model holds; a command can land while the kickoff is being recorded.
+  let projectedRevision = -1;
   if (!carried) {
+    const initial = statusOf(state, Date.now());
     await recordKickoff({
       workflowId: info.workflowId,
       kickoff: state.kickoff,
       startedAt: new Date(state.startedAt).toISOString(),
-      status: statusOf(state, Date.now()),
+      status: initial,
     });
+    projectedRevision = initial.revision;
   }
 
-  let projectedRevision = carried ? -1 : state.revision;
   for (;;) {
     const alerts = takeDueAlerts(state, Date.now());
     if (alerts.length > 0) {

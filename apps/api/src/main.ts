@@ -1,28 +1,28 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ConfigService } from '@nestjs/config';
 import { Logger } from 'nestjs-pino';
-import { exitOnBootFailure, type Environment } from '@idp/config';
+import { exitOnBootFailure, validateEnvironment } from '@idp/config';
 import { describeDatabaseError } from '@idp/persistence';
-import { ApiModule } from './api.module';
 import { setupApp } from './setup-app';
 
 async function bootstrap(): Promise<void> {
   process.env.IDP_SERVICE_NAME ??= 'api';
+  // Checked before any module loads, so a bad variable is one clear message rather than a stack trace.
+  const env = validateEnvironment(process.env);
+  const { ApiModule } = await import('./api.module');
+  // Nest's own boot logger would print dependency failures with stack traces; ours reports them in one line.
   const app = await NestFactory.create<NestExpressApplication>(ApiModule, {
-    bufferLogs: true,
+    logger: false,
     abortOnError: false,
     bodyParser: false,
   }).catch((error: unknown) => {
-    const url = process.env.DATABASE_URL;
-    const e = error as { code?: string };
-    throw url && e?.code ? new Error(describeDatabaseError(error, url)) : error;
+    throw (error as { code?: string })?.code ? new Error(describeDatabaseError(error, env.DATABASE_URL)) : error;
   });
   app.useLogger(app.get(Logger));
   setupApp(app);
-  const port = app.get(ConfigService<Environment, true>).getOrThrow('PORT', { infer: true });
-  await app.listen(port);
+  await app.listen(env.PORT);
+  app.get(Logger).log({ msg: 'API listening', port: env.PORT });
 }
 
 bootstrap().catch((error: unknown) => exitOnBootFailure('api', error));

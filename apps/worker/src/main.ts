@@ -3,8 +3,8 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { Logger } from 'nestjs-pino';
-import { exitOnBootFailure } from '@idp/config';
-import { WorkerModule } from './worker.module';
+import { exitOnBootFailure, validateEnvironment } from '@idp/config';
+import { describeDatabaseError } from '@idp/persistence';
 
 function routeTemporalLogsIntoNest(): void {
   const sdk = new NestLogger('temporal-sdk');
@@ -22,11 +22,19 @@ function routeTemporalLogsIntoNest(): void {
 
 async function bootstrap(): Promise<void> {
   process.env.IDP_SERVICE_NAME ??= 'worker';
+  const env = validateEnvironment(process.env);
   routeTemporalLogsIntoNest();
+  const { WorkerModule } = await import('./worker.module');
+  const { TemporalWorkerService } = await import('./temporal-worker.service');
   // An application context, not an HTTP server: the worker only polls Temporal.
-  const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false }).catch(
+    (error: unknown) => {
+      throw (error as { code?: string })?.code ? new Error(describeDatabaseError(error, env.DATABASE_URL)) : error;
+    },
+  );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  await app.get(TemporalWorkerService).start();
 }
 
 bootstrap().catch((error: unknown) => exitOnBootFailure('worker', error));

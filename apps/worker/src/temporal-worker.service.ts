@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { IdpActivities, type IdpActivityContract } from '@idp/activities';
@@ -25,11 +25,12 @@ export function workflowSource(
 }
 
 /**
- * Runs the Temporal Worker inside the Nest application context: created on bootstrap, then on shutdown
- * `worker.shutdown()`, await the run promise (in-flight activities finish), then close the native connection.
+ * Runs the Temporal Worker inside the Nest application context: `start()` once the app's logger is in place;
+ * on shutdown `worker.shutdown()`, await the run promise (in-flight activities finish), then close the native
+ * connection.
  */
 @Injectable()
-export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TemporalWorkerService implements OnApplicationShutdown {
   private readonly logger = new Logger('worker');
   private connection?: NativeConnection;
   private worker?: Worker;
@@ -40,7 +41,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     private readonly activities: IdpActivities,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async start(): Promise<void> {
     const address = this.config.getOrThrow('TEMPORAL_ADDRESS', { infer: true });
     const namespace = this.config.getOrThrow('TEMPORAL_NAMESPACE', { infer: true });
     const taskQueue = this.config.getOrThrow('TEMPORAL_TASK_QUEUE', { infer: true });

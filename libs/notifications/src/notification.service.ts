@@ -33,9 +33,15 @@ export class NotificationService {
     return preferred ?? this.channels.find((c) => c.canReach(to));
   }
 
-  async send(migrationId: string, keyPrefix: string, contexts: MessageContext[]): Promise<DeliveryOutcome> {
+  async send(
+    migrationId: string,
+    keyPrefix: string,
+    contexts: MessageContext[],
+    onProgress: () => void = () => undefined,
+  ): Promise<DeliveryOutcome> {
     const outcome: DeliveryOutcome = { delivered: 0, skipped: 0, failed: [] };
     for (const [index, ctx] of contexts.entries()) {
+      onProgress();
       const channel = this.channelFor(ctx.recipient);
       if (!channel) {
         outcome.skipped += 1;

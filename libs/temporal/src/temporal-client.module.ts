@@ -33,6 +33,14 @@ export class TemporalConnectionHolder implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * Runs client calls with a deadline, so an unreachable server fails the request in seconds (the API then
+   * answers 503) instead of after the SDK's long retry schedule.
+   */
+  withDeadline<T>(fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+    return this.connection.withDeadline(Date.now() + timeoutMs, fn);
+  }
+
   /** True when the server answers a cheap call within the timeout. */
   async isReachable(timeoutMs = 3000): Promise<boolean> {
     try {

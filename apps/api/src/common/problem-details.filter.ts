@@ -60,6 +60,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse() as string | { message?: string | string[]; error?: string };
+      if (typeof body === 'object' && 'details' in body && 'info' in body) {
+        // A health report from terminus keeps its own documented shape: which dependency is down.
+        return {
+          problem: {
+            ...(body as object),
+            type: problemType('unhealthy'),
+            title: 'Unhealthy',
+            status,
+            detail: 'A dependency is down.',
+          },
+        };
+      }
       const messages =
         typeof body === 'string'
           ? [body]

@@ -151,17 +151,19 @@ export class MigrationsService {
       graphVersion: row.graphVersion,
     };
     try {
-      await this.temporal.client.workflow.start('idp', {
-        workflowId: row.workflowId,
-        taskQueue: this.temporal.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        typedSearchAttributes: [
-          { key: IdpSearchAttributes.icbCode, value: row.icbCode },
-          { key: IdpSearchAttributes.practiceOdsCode, value: row.practiceOdsCode },
-          { key: IdpSearchAttributes.stage, value: 'preparing' },
-        ],
-      });
+      await this.temporal.withDeadline(() =>
+        this.temporal.client.workflow.start('idp', {
+          workflowId: row.workflowId,
+          taskQueue: this.temporal.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          typedSearchAttributes: [
+            { key: IdpSearchAttributes.icbCode, value: row.icbCode },
+            { key: IdpSearchAttributes.practiceOdsCode, value: row.practiceOdsCode },
+            { key: IdpSearchAttributes.stage, value: 'preparing' },
+          ],
+        }),
+      );
     } catch (error) {
       if (isUnavailable(error)) {
         this.logger.warn({
@@ -184,7 +186,8 @@ export class MigrationsService {
         detail: `There is no migration ${id}.`,
       });
     try {
-      const status = await this.temporal.client.workflow.getHandle(row.workflowId).query(statusQuery, Date.now());
+      const handle = this.temporal.client.workflow.getHandle(row.workflowId);
+      const status = await this.temporal.withDeadline(() => handle.query(statusQuery, Date.now()));
       return this.view(row, 'workflow', status);
     } catch (error) {
       if ((error as Error)?.name === 'WorkflowNotFoundError' || isUnavailable(error)) {
