@@ -37,6 +37,8 @@ export interface TemporalDevServerOptions {
   startTimeoutMs?: number;
   /** Path of the CLI; resolved through infra/temporal-cli.sh when omitted. */
   cliPath?: string;
+  /** Dynamic config values (`--dynamic-config-value KEY=VALUE`), e.g. a low continue-as-new threshold in tests. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface TemporalDevServer {
@@ -80,6 +82,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   if (opts.dbFilename) args.push('--db-filename', opts.dbFilename);
   args.push('--namespace', namespace, '--log-level', opts.logLevel ?? 'warn');
   for (const { name, cliType } of searchAttributeRegistrations) args.push('--search-attribute', `${name}=${cliType}`);
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
 
   const wrapped = withParentDeathSignal(cliPath, args, 'TERM');
   const child = spawn(wrapped.command, wrapped.args, {

@@ -7,6 +7,9 @@ import { makeOwnedTempDir, sweepOwnedTempDirs } from '../../infra/services/temp-
 // Relative imports only in this file and what it loads: Jest's moduleNameMapper does not apply to global setup.
 import { migrateDatabase } from '../../libs/persistence/src/data-source';
 
+/** History length after which the test server suggests continue-as-new. */
+export const CONTINUE_AS_NEW_THRESHOLD = 60;
+
 export interface TestServices {
   stop(): Promise<void>;
 }
@@ -32,7 +35,12 @@ export default async function globalSetup(): Promise<void> {
 
   // In parallel: bundling is CPU-bound for ~2 s, the servers mostly wait on their own processes.
   const [temporal, postgres, bundle] = await Promise.allSettled([
-    startTemporalDevServer({ headless: true }).then((server: TemporalDevServer) => {
+    startTemporalDevServer({
+      headless: true,
+      // The server suggests continue-as-new after this many history events (4096 in production): low enough that
+      // the longer workflow tests continue-as-new mid-run, proving no state, timer or update id is lost.
+      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': CONTINUE_AS_NEW_THRESHOLD },
+    }).then((server: TemporalDevServer) => {
       stops.push(server.stop);
       return server;
     }),

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { Module } from '@nestjs/common';
@@ -23,7 +23,10 @@ export interface WorkerHarness {
   client: Client;
   db: DataSource;
   taskQueue: string;
-  start(kickoff?: Partial<KickoffDetails>, policy?: ProcessPolicy): Promise<WorkflowHandle<typeof idp>>;
+  start(
+    kickoff?: Partial<KickoffDetails>,
+    policy?: ProcessPolicy,
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof idp>>;
   stop(): Promise<void>;
 }
 

@@ -64,6 +64,13 @@ describe('idp workflow', () => {
 
     status = await settledStatus(handle);
     expect(status.stage).toBe('signed-off');
+    // The test server suggests continue-as-new every 60 events: this IDP ran over several runs and kept its state.
+    const runs = await eventually(async () => {
+      let n = 0;
+      for await (const _ of h.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) n += 1;
+      return n > 1 && n;
+    });
+    expect(runs).toBeGreaterThan(1);
     expect(status.milestones.filter((m) => !m.optional).every((m) => m.state === 'done')).toBe(true);
     expect(status.forecastGoLive).toBe(status.plannedGoLive);
     await expectProjectionToMatch(h.db, status);
@@ -242,6 +249,20 @@ describe('idp workflow', () => {
     const first = await report(handle, 'new-supplier', 'extractRequested', { note: 'sent' }, 'report-1');
     const sameId = await report(handle, 'new-supplier', 'extractRequested', { note: 'sent' }, 'report-1');
     expect(sameId).toEqual(first);
+    const pause = (updateId: string) =>
+      handle.executeUpdate(pauseUpdate, { args: [{ actor: actors.icb, command: { reason: 'wait' } }], updateId });
+    const resume = (updateId: string) =>
+      handle.executeUpdate(resumeUpdate, { args: [{ actor: actors.icb, command: {} }], updateId });
+    // Enough updates to pass the continue-as-new threshold: an update id repeated in a later run gets the first
+    // run's answer, not a "migration already paused" refusal.
+    const firstPause = await pause('pause-1');
+    for (let i = 2; i <= 8; i += 1) {
+      await resume(`resume-${i}`);
+      await pause(`pause-${i}`);
+    }
+    expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
+    expect(await pause('pause-1')).toEqual(firstPause);
+    await resume('resume-final');
     const sameBody = await report(handle, 'new-supplier', 'extractRequested', { note: 'sent' }, 'report-2');
     expect(sameBody).toEqual({ ...first, duplicate: true });
     expect(await rejectionType(report(handle, 'new-supplier', 'extractRequested', { note: 'changed' }))).toBe(

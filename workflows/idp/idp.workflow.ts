@@ -10,6 +10,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import {
   applyCancel,
   applyParticipants,
@@ -61,6 +62,8 @@ const { notify } = proxyActivities<IdpActivityContract>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
 });
 
+const MAX_CARRIED_UPDATE_RESULTS = 200;
+
 /** Turns a domain refusal into the typed failure an update caller receives (the API maps `type` to HTTP). */
 function refuse(error: unknown): never {
   if (error instanceof ProcessRejection) {
@@ -87,6 +90,36 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
   const state: IdpState =
     input.carriedState ?? startProcess(input.kickoff, input.policy, input.graphVersion, Date.now());
   const migrationId = state.kickoff.migrationId;
+  const updateResults = new Map<string, unknown>(input.carriedUpdateResults ?? []);
+  /**
+   * setHandler for updates, plus idempotency across continue-as-new: an update id answered by an earlier run
+   * gets that run's result again, and its validator does not refuse it for having already happened.
+   */
+  const register = <Ret, Args extends unknown[]>(
+    update: UpdateDefinition<Ret, Args>,
+    handler: (...args: Args) => Promise<Ret>,
+    options: { validator: (...args: Args) => void },
+  ) => {
+    const seenId = () => {
+      const id = currentUpdateInfo()?.id;
+      return id !== undefined && updateResults.has(id) ? id : undefined;
+    };
+    setHandler(
+      update,
+      async (...args: Args): Promise<Ret> => {
+        const earlier = seenId();
+        if (earlier !== undefined) return updateResults.get(earlier) as Ret;
+        const result = await handler(...args);
+        const id = currentUpdateInfo()?.id;
+        if (id !== undefined) {
+          updateResults.set(id, result);
+          if (updateResults.size > MAX_CARRIED_UPDATE_RESULTS) updateResults.delete(updateResults.keys().next().value!);
+        }
+        return result;
+      },
+      { validator: (...args: Args) => (seenId() === undefined ? options.validator(...args) : undefined) },
+    );
+  };
 
   const audit = (actor: AuditEventInput['actor'], action: string, details?: Record<string, unknown>) =>
     appendAudit({
@@ -100,7 +133,7 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
 
   setHandler(statusQuery, (now?: number) => statusOf(state, typeof now === 'number' ? now : Date.now()));
 
-  setHandler(
+  register(
     reportMilestoneUpdate,
     async ({ actor, milestone, payload }) => {
       const result = guarded(() => applyReport(state, milestone, actor, payload ?? {}, Date.now()));
@@ -114,7 +147,7 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     },
   );
 
-  setHandler(
+  register(
     recordRoundOutcomeUpdate,
     async ({ actor, command }) => {
       const result = guarded(() => applyRoundOutcome(state, command, actor, Date.now()));
@@ -124,7 +157,7 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     { validator: ({ actor, command }) => guarded(() => validateRoundOutcome(state, command, actor, Date.now())) },
   );
 
-  setHandler(
+  register(
     signOffUpdate,
     async ({ actor, command }) => {
       const result = guarded(() => applySignOff(state, command, actor, Date.now()));
@@ -134,7 +167,7 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     { validator: ({ actor, command }) => guarded(() => validateSignOff(state, command, actor, Date.now())) },
   );
 
-  setHandler(
+  register(
     replanUpdate,
     async ({ actor, command }) => {
       const result = guarded(() => applyReplan(state, command, actor, Date.now()));
@@ -157,7 +190,7 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     ({ actor, command }: { actor: Actor; command: T }) =>
       guarded(() => apply(JSON.parse(JSON.stringify(state)) as IdpState, actor, command));
 
-  setHandler(
+  register(
     pauseUpdate,
     commandHandler<{ reason: string }>(
       'migration.paused',
@@ -166,7 +199,7 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     ),
     { validator: dryRun<{ reason: string }>((s, a, c) => applyPause(s, a, c?.reason, Date.now())) },
   );
-  setHandler(
+  register(
     resumeUpdate,
     commandHandler<unknown>(
       'migration.resumed',
@@ -175,7 +208,7 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     ),
     { validator: dryRun<unknown>((s, a) => applyResume(s, a, Date.now())) },
   );
-  setHandler(
+  register(
     cancelUpdate,
     commandHandler<{ reason: string }>(
       'migration.cancelled',
@@ -184,7 +217,7 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     ),
     { validator: dryRun<{ reason: string }>((s, a, c) => applyCancel(s, a, c?.reason, Date.now())) },
   );
-  setHandler(
+  register(
     changeParticipantsUpdate,
     async ({ actor, command }) => {
       guarded(() => applyParticipants(state, command?.participants, actor));
@@ -259,7 +292,7 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     if (state.status === 'cancelled' || state.status === 'signed-off') break;
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      return continueAsNew<typeof idp>({ ...input, carriedState: state });
+      return continueAsNew<typeof idp>({ ...input, carriedState: state, carriedUpdateResults: [...updateResults] });
     }
     const seen = state.revision;
     const changed = () => state.revision !== seen || state.pendingAlerts.length > 0;

@@ -27,6 +27,11 @@ export interface IdpWorkflowInput {
   graphVersion: number;
   /** Present only after continue-as-new: the state carried over from the previous run. */
   carriedState?: IdpState;
+  /**
+   * Results of the most recent updates by update id, carried across continue-as-new: Temporal deduplicates
+   * update ids within one run only, and callers use their Idempotency-Key as the update id.
+   */
+  carriedUpdateResults?: Array<[updateId: string, result: unknown]>;
 }
 
 export interface IdpWorkflowResult {
