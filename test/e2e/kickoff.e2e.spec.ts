@@ -4,25 +4,18 @@ import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { call, freePort, startApi, type RunningApi } from '../support/api-process';
 import { collect, exited, spawnApp } from '../support/processes';
-import { eventually } from '../support/worker-harness';
+import { createParty, futureWorkingDay, type Party } from '../support/parties';
+import { eventually, randomOdsCode } from '../support/worker-harness';
 
-/** The next working day at least `weeks` weeks ahead, as YYYY-MM-DD (Mondays are never bank holidays in March). */
-function futureMonday(weeks = 12): string {
-  const d = new Date(Date.now() + weeks * 7 * 86_400_000);
-  d.setUTCDate(d.getUTCDate() + ((8 - d.getUTCDay()) % 7 || 7));
-  return d.toISOString().slice(0, 10);
-}
-
-let odsSeq = Math.floor(Math.random() * 50_000);
+let icb: Party;
 function kickoffBody(overrides: Record<string, unknown> = {}) {
-  odsSeq += 1;
   return {
-    practiceOdsCode: `E${String(odsSeq).padStart(5, '0')}`,
+    practiceOdsCode: randomOdsCode(),
     practiceName: 'Riverside Surgery',
-    icbCode: 'QHG',
+    icbCode: icb.code,
     currentSupplier: 'EMIS',
     newSupplier: 'TPP',
-    plannedGoLive: futureMonday(),
+    plannedGoLive: futureWorkingDay(),
     ...overrides,
   };
 }
@@ -39,6 +32,7 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     worker = spawnApp('worker', env);
     api = await startApi(env);
     db = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL }).initialize();
+    icb = await createParty(db, 'icb', 'QK1', 'Kickoff test ICB');
     connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   });
   afterAll(async () => {
@@ -57,7 +51,7 @@ describe('the walking skeleton, end to end (built API and worker processes, real
 
   it('kicks off a migration: a workflow in Temporal, a row and an audit event in Postgres, live status by query', async () => {
     const body = kickoffBody();
-    const res = await call(api.baseUrl, 'POST', '/v1/migrations', body);
+    const res = await call(api.baseUrl, 'POST', '/v1/migrations', body, icb.auth);
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/v1/migrations/${res.body.id}`);
     expect(res.body.workflowId).toBe(`idp-${res.body.id}`);
@@ -81,7 +75,7 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     });
     expect(audit[0]).toEqual({ action: 'migration.kicked-off', actor_role: 'icb' });
 
-    const detail = await call(api.baseUrl, 'GET', `/v1/migrations/${res.body.id}`);
+    const detail = await call(api.baseUrl, 'GET', `/v1/migrations/${res.body.id}`, undefined, icb.auth);
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({
       id: res.body.id,
@@ -97,8 +91,8 @@ describe('the walking skeleton, end to end (built API and worker processes, real
 
   it('does not start a second workflow for an identical kickoff, and refuses a different one for the same practice', async () => {
     const body = kickoffBody();
-    const first = await call(api.baseUrl, 'POST', '/v1/migrations', body);
-    const again = await call(api.baseUrl, 'POST', '/v1/migrations', body);
+    const first = await call(api.baseUrl, 'POST', '/v1/migrations', body, icb.auth);
+    const again = await call(api.baseUrl, 'POST', '/v1/migrations', body, icb.auth);
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
@@ -106,7 +100,7 @@ describe('the walking skeleton, end to end (built API and worker processes, real
       body.practiceOdsCode,
     ]);
     expect(count[0].n).toBe(1);
-    const other = await call(api.baseUrl, 'POST', '/v1/migrations', { ...body, newSupplier: 'MEDICUS' });
+    const other = await call(api.baseUrl, 'POST', '/v1/migrations', { ...body, newSupplier: 'MEDICUS' }, icb.auth);
     expect(other.status).toBe(409);
     expect(other.headers.get('content-type')).toContain('application/problem+json');
     expect(other.body.detail).toContain(first.body.id);
@@ -126,15 +120,16 @@ describe('the walking skeleton, end to end (built API and worker processes, real
       [{ timeScale: { workingDayMs: 1000 } }, 'timeScale'],
     ];
     for (const [override, field] of cases) {
-      const res = await call(api.baseUrl, 'POST', '/v1/migrations', kickoffBody(override));
+      const res = await call(api.baseUrl, 'POST', '/v1/migrations', kickoffBody(override), icb.auth);
       expect({ field, status: res.status }).toEqual({ field, status: 400 });
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
     const notJson = await call(api.baseUrl, 'POST', '/v1/migrations', '{"practiceOdsCode": ', {
       'content-type': 'application/json',
+      ...icb.auth,
     });
     expect(notJson.status).toBe(400);
-    const missing = await call(api.baseUrl, 'POST', '/v1/migrations', {});
+    const missing = await call(api.baseUrl, 'POST', '/v1/migrations', {}, icb.auth);
     expect(missing.status).toBe(400);
     expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(
       expect.arrayContaining([
@@ -146,8 +141,8 @@ describe('the walking skeleton, end to end (built API and worker processes, real
         'plannedGoLive',
       ]),
     );
-    expect((await call(api.baseUrl, 'GET', '/v1/migrations/not-a-uuid')).status).toBe(400);
-    expect((await call(api.baseUrl, 'GET', `/v1/migrations/${randomUUID()}`)).status).toBe(404);
+    expect((await call(api.baseUrl, 'GET', '/v1/migrations/not-a-uuid', undefined, icb.auth)).status).toBe(400);
+    expect((await call(api.baseUrl, 'GET', `/v1/migrations/${randomUUID()}`, undefined, icb.auth)).status).toBe(404);
   });
 
   it('serves the OpenAPI document', async () => {
@@ -166,7 +161,7 @@ describe('when a dependency is missing', () => {
       const health = await call(api.baseUrl, 'GET', '/health');
       expect(health.status).toBe(503);
       expect(health.body.details).toMatchObject({ postgres: { status: 'up' }, temporal: { status: 'down' } });
-      const res = await call(api.baseUrl, 'POST', '/v1/migrations', kickoffBody());
+      const res = await call(api.baseUrl, 'POST', '/v1/migrations', kickoffBody(), icb.auth);
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
     } finally {

@@ -1,12 +1,18 @@
+import { createHash } from 'node:crypto';
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { ConfigService } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { AppConfigModule, AppLoggingModule } from '@idp/config';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { AppConfigModule, AppLoggingModule, type Environment } from '@idp/config';
 import { PersistenceModule } from '@idp/persistence';
 import { TemporalClientModule } from '@idp/temporal';
+import { AccessGuard } from './auth/access.guard';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { HealthController } from './health/health.controller';
 import { MigrationsModule } from './migrations/migrations.module';
+import { OrganisationsModule } from './organisations/organisations.module';
 
 @Module({
   imports: [
@@ -15,9 +21,28 @@ import { MigrationsModule } from './migrations/migrations.module';
     PersistenceModule,
     TemporalClientModule,
     TerminusModule.forRoot({ logger: false }),
+    ThrottlerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<Environment, true>) => ({
+        throttlers: [{ ttl: 60_000, limit: config.getOrThrow('RATE_LIMIT_PER_MINUTE', { infer: true }) }],
+        // Per API key when there is one (a supplier's integration and its staff share an address), else per address.
+        getTracker: (raw: Record<string, unknown>) => {
+          const req = raw as unknown as Request;
+          const auth = req.headers.authorization;
+          return typeof auth === 'string' && auth.length > 20
+            ? `key:${createHash('sha256').update(auth).digest('hex').slice(0, 32)}`
+            : `ip:${req.ip}`;
+        },
+      }),
+    }),
+    OrganisationsModule,
     MigrationsModule,
   ],
   controllers: [HealthController],
-  providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+  providers: [
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    { provide: APP_GUARD, useClass: ThrottlerGuard },
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
 })
 export class ApiModule {}

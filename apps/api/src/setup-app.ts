@@ -6,7 +6,8 @@ import { validationPipe } from './common/validation';
 
 /** Everything main.ts applies to the app, shared with the e2e tests so they test the same API. */
 export function setupApp(app: NestExpressApplication): INestApplication {
-  app.use(helmet());
+  // No upgrade-insecure-requests: the embedded default serves plain HTTP on addresses other than localhost too.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.useBodyParser('json', { limit: '256kb' });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(validationPipe());
@@ -19,6 +20,11 @@ export function setupApp(app: NestExpressApplication): INestApplication {
         'Initial Data Production of GP practice clinical system migrations in England, as a durable process.',
       )
       .setVersion('1')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'An API key of your organisation: idp_<prefix>_<secret>',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

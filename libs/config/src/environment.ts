@@ -59,6 +59,21 @@ export class Environment {
   @IsBoolean({ message: 'ALLOW_COMPRESSED_TIME must be true or false' })
   ALLOW_COMPRESSED_TIME = false;
 
+  /**
+   * A first key with operator rights (create organisations and keys through the API), for bootstrap. Use the
+   * admin command (`npm run admin`) for everything else; keys it makes are stored hashed.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'OPERATOR_API_KEY must be at least 32 characters (use a random string)' })
+  OPERATOR_API_KEY?: string;
+
+  /** Requests per minute allowed per API key (or per client address without one). */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be a positive integer' })
+  @Min(1, { message: 'RATE_LIMIT_PER_MINUTE must be a positive integer' })
+  RATE_LIMIT_PER_MINUTE = 600;
+
   /** Path of a prebuilt workflow bundle (made by `npm run build`); without it the worker bundles at start. */
   @IsOptional()
   @IsString()

@@ -2,9 +2,11 @@ import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { TemporalConnectionHolder } from '@idp/temporal';
+import { Public } from '../auth/access';
 
 /** `GET /health`: Postgres and Temporal reported separately; 503 when either is down. */
 @ApiTags('health')
+@Public()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(

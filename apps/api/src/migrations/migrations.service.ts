@@ -12,8 +12,10 @@ import {
   type Actor,
   type IdpStatus,
   type KickoffDetails,
+  type Role,
 } from '@idp/domain';
-import { MigrationEntity } from '@idp/persistence';
+import { IdempotencyRecordEntity, MigrationEntity } from '@idp/persistence';
+import type { Caller } from '../organisations/organisations.service';
 import { idpWorkflowId, IdpSearchAttributes, TemporalConnectionHolder } from '@idp/temporal';
 import { statusQuery, type IdpWorkflowInput } from '@idp/workflows/idp/messages';
 import { temporalProblem, unavailableProblem, isUnavailable } from '../common/error-mapping';
@@ -22,6 +24,8 @@ import type { KickoffDto } from './dto/kickoff.dto';
 
 export interface KickoffOutcome {
   created: boolean;
+  /** Answered from an earlier request with the same Idempotency-Key. */
+  replayed?: boolean;
   migration: MigrationEntity;
 }
 
@@ -34,6 +38,7 @@ export interface MigrationView {
   icbCode: string;
   currentSupplier: string;
   newSupplier: string;
+  deliveryPartner: string | null;
   plannedGoLive: string;
   forecastGoLive: string;
   status: string;
@@ -56,6 +61,7 @@ function fingerprint(dto: KickoffDto): string {
     optionalMilestones: [...(dto.optionalMilestones ?? [])].sort(),
     participants: dto.participants ?? [],
     timeScale: dto.timeScale?.workingDayMs ?? null,
+    deliveryPartner: dto.deliveryPartner ?? null,
   };
   return createHash('sha256').update(JSON.stringify(normalised)).digest('hex');
 }
@@ -69,6 +75,7 @@ export class MigrationsService {
 
   constructor(
     @InjectRepository(MigrationEntity) private readonly migrations: Repository<MigrationEntity>,
+    @InjectRepository(IdempotencyRecordEntity) private readonly idempotency: Repository<IdempotencyRecordEntity>,
     private readonly temporal: TemporalConnectionHolder,
     private readonly config: ConfigService<Environment, true>,
   ) {}
@@ -77,7 +84,67 @@ export class MigrationsService {
    * Starts a practice's IDP. Postgres guards the business key (one open migration per practice); the
    * workflowId guards the start itself. A repeat of the same kickoff returns the first migration.
    */
-  async kickoff(dto: KickoffDto, actor: Actor): Promise<KickoffOutcome> {
+  async kickoff(dto: KickoffDto, caller: Caller, idempotencyKey?: string): Promise<KickoffOutcome> {
+    if (caller.role === 'icb' && dto.icbCode !== caller.code) {
+      throw new ProblemException(HttpStatus.FORBIDDEN, {
+        type: problemType('forbidden'),
+        title: 'Forbidden',
+        detail: `Your ICB is ${caller.code}; you can kick off migrations of practices in your ICB only (icbCode ${dto.icbCode}).`,
+      });
+    }
+    if (caller.role === 'delivery-partner') {
+      if (dto.deliveryPartner && dto.deliveryPartner !== caller.code) {
+        throw this.invalid('deliveryPartner', `deliveryPartner must be your own code (${caller.code}) or left out`);
+      }
+      dto.deliveryPartner = caller.code;
+    }
+    const actor: Actor = { role: caller.role as Role, organisationId: caller.code, name: caller.name };
+    if (idempotencyKey !== undefined) {
+      const replay = await this.idempotentReplay(caller, idempotencyKey, fingerprint(dto));
+      if (replay) return replay;
+    }
+    const outcome = await this.kickoffOnce(dto, actor);
+    if (idempotencyKey !== undefined) await this.rememberKey(caller, idempotencyKey, fingerprint(dto), outcome);
+    return outcome;
+  }
+
+  private async idempotentReplay(caller: Caller, key: string, print: string): Promise<KickoffOutcome | undefined> {
+    const record = await this.idempotency.findOneBy({ organisationId: caller.organisationId, idempotencyKey: key });
+    if (!record) return undefined;
+    if (record.requestFingerprint !== print) throw this.keyReused(key);
+    const migration = await this.migrations.findOneByOrFail({ id: record.migrationId });
+    return { created: false, replayed: true, migration };
+  }
+
+  private async rememberKey(caller: Caller, key: string, print: string, outcome: KickoffOutcome): Promise<void> {
+    await this.idempotency
+      .createQueryBuilder()
+      .insert()
+      .values({
+        organisationId: caller.organisationId,
+        idempotencyKey: key,
+        requestFingerprint: print,
+        migrationId: outcome.migration.id,
+      })
+      .orIgnore()
+      .execute();
+    const stored = await this.idempotency.findOneByOrFail({
+      organisationId: caller.organisationId,
+      idempotencyKey: key,
+    });
+    if (stored.requestFingerprint !== print) throw this.keyReused(key);
+  }
+
+  private keyReused(key: string): ProblemException {
+    return new ProblemException(HttpStatus.CONFLICT, {
+      type: problemType('idempotency-key-reused'),
+      title: 'Idempotency-Key already used',
+      detail: `The Idempotency-Key ${key} was used for a different kickoff; use a new key for a new request.`,
+      code: 'IdempotencyKeyReused',
+    });
+  }
+
+  private async kickoffOnce(dto: KickoffDto, actor: Actor): Promise<KickoffOutcome> {
     if (dto.currentSupplier.toUpperCase() === dto.newSupplier.toUpperCase()) {
       throw this.invalid('newSupplier', 'newSupplier must differ from currentSupplier');
     }
@@ -100,6 +167,7 @@ export class MigrationsService {
         icbCode: dto.icbCode,
         currentSupplier: dto.currentSupplier.toUpperCase(),
         newSupplier: dto.newSupplier.toUpperCase(),
+        deliveryPartner: dto.deliveryPartner ?? null,
         plannedGoLive: dto.plannedGoLive,
         forecastGoLive: dto.plannedGoLive,
         status: 'starting',
@@ -177,14 +245,7 @@ export class MigrationsService {
   }
 
   /** A migration with its live process status (or the last projection when Temporal is unreachable). */
-  async get(id: string): Promise<MigrationView> {
-    const row = await this.migrations.findOneBy({ id });
-    if (!row)
-      throw new ProblemException(HttpStatus.NOT_FOUND, {
-        type: problemType('not-found'),
-        title: 'Migration not found',
-        detail: `There is no migration ${id}.`,
-      });
+  async get(row: MigrationEntity): Promise<MigrationView> {
     try {
       const handle = this.temporal.client.workflow.getHandle(row.workflowId);
       const status = await this.temporal.withDeadline(() => handle.query(statusQuery, Date.now()));
@@ -206,6 +267,7 @@ export class MigrationsService {
       icbCode: row.icbCode,
       currentSupplier: row.currentSupplier,
       newSupplier: row.newSupplier,
+      deliveryPartner: row.deliveryPartner,
       plannedGoLive: process?.plannedGoLive ?? row.plannedGoLive,
       forecastGoLive: process?.forecastGoLive ?? row.forecastGoLive,
       status: process?.status ?? row.status,

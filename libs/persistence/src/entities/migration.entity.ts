@@ -30,6 +30,10 @@ export class MigrationEntity {
   @Column({ name: 'new_supplier', type: 'text' })
   newSupplier: string;
 
+  /** Code of the delivery partner organisation running the migration day to day, if named at kickoff. */
+  @Column({ name: 'delivery_partner', type: 'text', nullable: true })
+  deliveryPartner: string | null;
+
   @Column({ name: 'planned_go_live', type: 'date' })
   plannedGoLive: string;
 

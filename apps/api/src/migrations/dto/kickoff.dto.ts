@@ -136,6 +136,15 @@ export class KickoffDto {
   })
   newSupplier: string;
 
+  @ApiPropertyOptional({
+    description:
+      'Code of the delivery partner organisation running the migration (set automatically when it kicks off).',
+    example: 'CSU-MIDLANDS',
+  })
+  @IsOptional()
+  @Matches(/^[A-Z0-9-]{2,40}$/, { message: 'deliveryPartner must be an organisation code (capitals, digits, hyphens)' })
+  deliveryPartner?: string;
+
   @ApiProperty({ description: 'Planned go-live: a future working day, YYYY-MM-DD.', example: '2027-03-15' })
   @IsFutureWorkingDay()
   plannedGoLive: string;

@@ -1,0 +1,123 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfigModule, ConfigurationError, validateEnvironment } from '@idp/config';
+import { describeDatabaseError, ORGANISATION_ROLES, PersistenceModule, type OrganisationRole } from '@idp/persistence';
+import { OrganisationsService } from '../organisations/organisations.service';
+
+const HELP = `IDP Orchestrator administration: organisations and API keys.
+
+Usage: npm run admin -- <command> [options]
+
+  organisation create --role ROLE --code CODE --name NAME [--webhook-url URL]
+      Register an organisation. ROLE is one of ${ORGANISATION_ROLES.join(', ')}.
+      CODE is the ICB code (QHG), practice ODS code (A81001), or supplier / delivery partner code (EMIS).
+  organisation list
+  key create --organisation ID_OR_CODE [--label LABEL]
+      Create an API key. The key is printed once, alone on the last line, and stored only as a hash.
+  key list [--organisation ID_OR_CODE]
+  key revoke KEY_ID
+      Revoke a key at once.
+
+Reads DATABASE_URL (default: the embedded Postgres of \`npm start\`, port EMBEDDED_PG_PORT or 5433).
+Build first (\`npm run build\`; \`npm start\` does).`;
+
+@Module({ imports: [AppConfigModule, PersistenceModule], providers: [OrganisationsService] })
+class AdminModule {}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      role: { type: 'string' },
+      code: { type: 'string' },
+      name: { type: 'string' },
+      'webhook-url': { type: 'string' },
+      organisation: { type: 'string' },
+      label: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [noun, verb, arg] = positionals;
+  if (values.help || !noun) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (!process.env.DATABASE_URL) {
+    process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 5433}/idp`;
+    process.stderr.write(`DATABASE_URL not set: using the embedded Postgres of npm start\n`);
+  }
+  validateEnvironment(process.env);
+  const app = await NestFactory.createApplicationContext(AdminModule, { logger: false, abortOnError: false }).catch(
+    (error: unknown) => {
+      throw (error as { code?: string })?.code
+        ? new Error(describeDatabaseError(error, process.env.DATABASE_URL!))
+        : error;
+    },
+  );
+  const organisations = app.get(OrganisationsService);
+  try {
+    const command = `${noun} ${verb ?? ''}`.trim();
+    switch (command) {
+      case 'organisation create': {
+        if (!values.role || !values.code || !values.name)
+          fail('organisation create needs --role, --code and --name (see --help)');
+        if (!ORGANISATION_ROLES.includes(values.role as OrganisationRole))
+          fail(`--role must be one of ${ORGANISATION_ROLES.join(', ')}`);
+        const org = await organisations.create({
+          role: values.role as OrganisationRole,
+          code: values.code,
+          name: values.name,
+          webhookUrl: values['webhook-url'],
+        });
+        process.stdout.write(`Created ${org.role} ${org.code} (${org.name})\nid: ${org.id}\n`);
+        break;
+      }
+      case 'organisation list':
+        for (const o of await organisations.list())
+          process.stdout.write(`${o.id}  ${o.role.padEnd(16)} ${o.code.padEnd(14)} ${o.name}\n`);
+        break;
+      case 'key create': {
+        if (!values.organisation) fail('key create needs --organisation ID_OR_CODE (see --help)');
+        const created = await organisations.createKey(values.organisation, values.label ?? 'api key');
+        process.stdout.write(
+          `Created API key ${created.id} (${created.label}). It is shown once; store it now:\n${created.key}\n`,
+        );
+        break;
+      }
+      case 'key list': {
+        const orgId = values.organisation ? (await organisations.findByIdOrCode(values.organisation)).id : undefined;
+        for (const k of await organisations.listKeys(orgId)) {
+          process.stdout.write(
+            `${k.id}  idp_${k.prefix}_…  ${k.label.padEnd(20)} ${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}\n`,
+          );
+        }
+        break;
+      }
+      case 'key revoke': {
+        if (!arg) fail('key revoke needs the key id (see key list)');
+        const key = await organisations.revokeKey(arg);
+        process.stdout.write(`Revoked API key ${key.id} (${key.label})\n`);
+        break;
+      }
+      default:
+        fail(`Unknown command "${command}".\n\n${HELP}`);
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  const e = error as { problem?: { detail?: string }; message?: string };
+  const message =
+    error instanceof ConfigurationError ? error.message : (e?.problem?.detail ?? e?.message ?? String(error));
+  process.stderr.write(`admin: ${message}\n`);
+  process.exit(1);
+});
