@@ -13,7 +13,7 @@ import type { IdpWorkflowInput } from '@idp/workflows/idp/messages';
 import type { idp } from '@idp/workflows';
 import { bindActivities } from '../../apps/worker/src/temporal-worker.service';
 
-@Module({ imports: [AppConfigModule, ActivitiesModule] })
+@Module({ imports: [AppConfigModule.forRoot(), ActivitiesModule] })
 class TestActivitiesModule {}
 
 let runtimeInstalled = false;

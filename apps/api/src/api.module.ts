@@ -16,7 +16,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
 
 @Module({
   imports: [
-    AppConfigModule,
+    AppConfigModule.forRoot(),
     AppLoggingModule,
     PersistenceModule,
     TemporalClientModule,

@@ -4,7 +4,7 @@ import { AppConfigModule, AppLoggingModule } from '@idp/config';
 import { TemporalWorkerService } from './temporal-worker.service';
 
 @Module({
-  imports: [AppConfigModule, AppLoggingModule, ActivitiesModule],
+  imports: [AppConfigModule.forRoot(), AppLoggingModule, ActivitiesModule],
   providers: [TemporalWorkerService],
 })
 export class WorkerModule {}

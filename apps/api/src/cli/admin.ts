@@ -1,10 +1,8 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfigModule, ConfigurationError, validateEnvironment } from '@idp/config';
-import { describeDatabaseError, ORGANISATION_ROLES, PersistenceModule, type OrganisationRole } from '@idp/persistence';
-import { OrganisationsService } from '../organisations/organisations.service';
+import { ConfigurationError, validateEnvironment } from '@idp/config';
+import { describeDatabaseError, ORGANISATION_ROLES, type OrganisationRole } from '@idp/persistence';
 
 const HELP = `IDP Orchestrator administration: organisations and API keys.
 
@@ -22,9 +20,6 @@ Usage: npm run admin -- <command> [options]
 
 Reads DATABASE_URL (default: the embedded Postgres of \`npm start\`, port EMBEDDED_PG_PORT or 5433).
 Build first (\`npm run build\`; \`npm start\` does).`;
-
-@Module({ imports: [AppConfigModule, PersistenceModule], providers: [OrganisationsService] })
-class AdminModule {}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -54,6 +49,9 @@ async function main(): Promise<void> {
     process.stderr.write(`DATABASE_URL not set: using the embedded Postgres of npm start\n`);
   }
   validateEnvironment(process.env);
+  // Loaded only now: the configuration module reads the environment when it is imported.
+  const { AdminModule } = await import('./admin.module');
+  const { OrganisationsService } = await import('../organisations/organisations.service');
   const app = await NestFactory.createApplicationContext(AdminModule, { logger: false, abortOnError: false }).catch(
     (error: unknown) => {
       throw (error as { code?: string })?.code
