@@ -1,4 +1,5 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { idp } from '@idp/workflows';
 import { compressedPolicy, type IdpStatus } from '@idp/domain';
 import { cancelUpdate, pauseUpdate, replanUpdate, resumeUpdate, statusQuery } from '@idp/workflows/idp/messages';
 import {
@@ -46,6 +47,13 @@ async function settledStatus(handle: {
   return handle.query(statusQuery, Date.now());
 }
 
+/** Cancels a test's migration and checks that the read model ends equal to the workflow's own status. */
+async function finish(handle: WorkflowHandle<typeof idp>): Promise<void> {
+  await handle.executeUpdate(cancelUpdate, { args: [{ actor: actors.icb, command: { reason: 'test finished' } }] });
+  await handle.result();
+  await expectProjectionToMatch(h.db, await settledStatus(handle));
+}
+
 describe('idp workflow', () => {
   it('runs a whole IDP to the clinical lead’s sign-off, and the read model matches the workflow', async () => {
     const handle = await h.start({}, CALM);
@@ -88,10 +96,11 @@ describe('idp workflow', () => {
   });
 
   it('reminds a late current supplier, escalates to the delivery partner and the ICB, and tells everyone the new forecast', async () => {
-    const handle = await h.start({}, compressedPolicy(400));
+    const handle = await h.start({}, compressedPolicy(1000));
     await report(handle, 'new-supplier', 'extractRequested');
     const migrationId = (await handle.query(statusQuery)).migrationId;
-    // extractDelivered is due 5 "days" (2 s) later; the ICB step of escalation comes 5 days after that.
+    // extractDelivered is due 5 "days" (5 s) later; the ICB step of escalation comes 5 days after that. Days
+    // long enough that each step gets its own wake-up even on a busy machine (due steps at once are collapsed).
     const sent = await eventually(async () => {
       const rows = await notificationsOf(h.db, migrationId);
       const aboutExtract = rows.filter((r) => r.subject.includes('extract delivered'));
@@ -120,7 +129,7 @@ describe('idp workflow', () => {
       [migrationId],
     );
     expect(Number(keys[0].n)).toBe(0);
-    await handle.executeUpdate(cancelUpdate, { args: [{ actor: actors.icb, command: { reason: 'test finished' } }] });
+    await finish(handle);
   });
 
   it('moves every pending deadline and reminder when the plan changes', async () => {
@@ -159,7 +168,7 @@ describe('idp workflow', () => {
         }),
       ),
     ).toBe('NotPermitted');
-    await handle.executeUpdate(cancelUpdate, { args: [{ actor: actors.icb, command: { reason: 'test finished' } }] });
+    await finish(handle);
   });
 
   it('opens round 2 after a failed data check and escalates after more than five rounds', async () => {
@@ -193,7 +202,7 @@ describe('idp workflow', () => {
     });
     expect(rows.filter((n) => n.kind === 'rounds-exceeded').map((n) => n.recipient_role)).toContain('icb');
     await expectProjectionToMatch(h.db, status);
-    await handle.executeUpdate(cancelUpdate, { args: [{ actor: actors.icb, command: { reason: 'test finished' } }] });
+    await finish(handle);
   });
 
   it('stops the clock while paused and moves open deadlines on resume', async () => {
@@ -218,7 +227,7 @@ describe('idp workflow', () => {
     expect(
       await rejectionType(handle.executeUpdate(resumeUpdate, { args: [{ actor: actors.icb, command: {} }] })),
     ).toBe('MigrationNotPaused');
-    await handle.executeUpdate(cancelUpdate, { args: [{ actor: actors.icb, command: { reason: 'test finished' } }] });
+    await finish(handle);
   });
 
   it('cancels with a reason: the workflow ends, everyone is told, the read model says cancelled', async () => {
@@ -279,6 +288,6 @@ describe('idp workflow', () => {
       [status.migrationId],
     );
     expect(audit[0].n).toBe(1);
-    await handle.executeUpdate(cancelUpdate, { args: [{ actor: actors.icb, command: { reason: 'test finished' } }] });
+    await finish(handle);
   });
 });
