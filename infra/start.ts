@@ -71,9 +71,9 @@ function builtEntry(relative: string): string {
   return file;
 }
 
-/** Runs a built Node entry point as a service, its output prefixed with `[name]`. */
-function startNodeService(name: string, entry: string, env: NodeJS.ProcessEnv): Running {
-  const wrapped = withParentDeathSignal(process.execPath, [entry], 'TERM');
+/** Runs a Node entry point as a service, its output prefixed with `[name]`. */
+function startNodeService(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[] = []): Running {
+  const wrapped = withParentDeathSignal(process.execPath, [entry, ...args], 'TERM');
   const child = spawn(wrapped.command, wrapped.args, {
     cwd: ROOT,
     env,
@@ -197,6 +197,34 @@ const steps: Step[] = [
       summary.push(['Temporal UI', `http://localhost:${uiPort}`]);
       summary.push(['Temporal', `${server.address} (namespace ${namespace})`]);
       return [{ name: 'temporal', stop: server.stop, exited: server.exited.then(describeExit) }];
+    },
+  },
+  {
+    name: 'mail',
+    async start({ env, summary }) {
+      if (env.SMTP_URL) {
+        summary.push(['Email', `${redactUrl(env.SMTP_URL)} (external SMTP)`]);
+        return [];
+      }
+      // A local mail catcher with a web inbox, so a newcomer reads the reminders in a browser.
+      const maildev = path.join(ROOT, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js');
+      if (!existsSync(maildev)) {
+        log('maildev is not installed (a production install?): email goes to the log only; set SMTP_URL to send it');
+        return [];
+      }
+      const smtpPort = intFromEnv(env, 'MAILDEV_SMTP_PORT', 1025);
+      const webPort = intFromEnv(env, 'MAILDEV_WEB_PORT', 1080);
+      await assertPortFree(smtpPort, 'the mail catcher', 'set MAILDEV_SMTP_PORT, or SMTP_URL for a real server');
+      await assertPortFree(webPort, 'the mail inbox', 'set MAILDEV_WEB_PORT');
+      mkdirSync(path.join(DATA, 'mail'), { recursive: true });
+      const mail = startNodeService('mail', maildev, env, [
+        ...['--smtp', String(smtpPort), '--ip', '127.0.0.1', '--web', String(webPort), '--web-ip', '127.0.0.1'],
+        ...['--mail-directory', path.join(DATA, 'mail'), '--silent'],
+      ]);
+      for (let i = 0; i < 40 && !(await canConnect(smtpPort)); i += 1) await sleep(100);
+      env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
+      summary.push(['Mail inbox', `http://localhost:${webPort}`]);
+      return [mail];
     },
   },
   {

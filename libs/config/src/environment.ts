@@ -74,6 +74,18 @@ export class Environment {
   @Min(1, { message: 'RATE_LIMIT_PER_MINUTE must be a positive integer' })
   RATE_LIMIT_PER_MINUTE = 600;
 
+  /** SMTP server for email notifications (smtp:// or smtps://, credentials in the URL); unset: log only. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, {
+    message: 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587',
+  })
+  SMTP_URL?: string;
+
+  /** Sender of notification emails. */
+  @IsString()
+  @MinLength(3, { message: 'SMTP_FROM must be a sender such as "IDP Orchestrator <idp@example.nhs.uk>"' })
+  SMTP_FROM = 'IDP Orchestrator <idp-orchestrator@localhost>';
+
   /** Path of a prebuilt workflow bundle (made by `npm run build`); without it the worker bundles at start. */
   @IsOptional()
   @IsString()

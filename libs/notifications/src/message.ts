@@ -12,9 +12,17 @@ export interface MessageContext {
   migrationUrl: string;
 }
 
+export interface Attachment {
+  filename: string;
+  content: string;
+  contentType: string;
+}
+
 export interface RenderedMessage {
   subject: string;
   text: string;
+  html: string;
+  attachments?: Attachment[];
 }
 
 /** One message of the process: a file in messages/ per alert kind. */
@@ -47,8 +55,19 @@ export function whenInWords(ms: number | undefined): string {
   }).format(new Date(ms));
 }
 
-/** The greeting, the body and the link every message shares. */
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The greeting, the body and the link every message shares, as plain text and HTML. */
 export function compose(ctx: MessageContext, subject: string, lines: string[]): RenderedMessage {
+  const html = [
+    `<p>Dear ${escapeHtml(ctx.recipient.name)},</p>`,
+    ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+    `<p>Practice: ${escapeHtml(`${ctx.practiceName} (${ctx.practiceOdsCode})`)}, ICB ${escapeHtml(ctx.icbCode)}.<br>`,
+    `Planned go-live: ${escapeHtml(ctx.plannedGoLive)}. Forecast go-live: ${escapeHtml(ctx.forecastGoLive)}.</p>`,
+    `<p><a href="${escapeHtml(ctx.migrationUrl)}">See the migration</a></p>`,
+    '<p>IDP Orchestrator</p>',
+  ].join('\n');
   const text = [
     `Dear ${ctx.recipient.name},`,
     '',
@@ -60,5 +79,5 @@ export function compose(ctx: MessageContext, subject: string, lines: string[]): 
     '',
     'IDP Orchestrator',
   ].join('\n');
-  return { subject: `${subject} – ${ctx.practiceName} (${ctx.practiceOdsCode})`, text };
+  return { subject: `${subject} – ${ctx.practiceName} (${ctx.practiceOdsCode})`, text, html };
 }

@@ -1,5 +1,29 @@
 import type { AlertKind } from '@idp/domain';
-import { compose, roleInWords, whenInWords, type MessageTemplate } from '../message';
+import { createEvent } from 'ics';
+import {
+  compose,
+  roleInWords,
+  whenInWords,
+  type Attachment,
+  type MessageContext,
+  type MessageTemplate,
+} from '../message';
+
+/** The training session as an iCalendar event, so it lands in the recipient's calendar. */
+function trainingInvitation(ctx: MessageContext): Attachment {
+  const startsAt = Date.parse(String(ctx.alert.data?.startsAt));
+  const { error, value } = createEvent({
+    uid: `${ctx.alert.key}@idp-orchestrator`,
+    start: startsAt,
+    startInputType: 'utc',
+    duration: { minutes: Number(ctx.alert.data?.durationMinutes) || 60 },
+    title: `Clinical system training – ${ctx.practiceName}`,
+    description: `Training on the new clinical system for ${ctx.practiceName} (${ctx.practiceOdsCode}). ${ctx.migrationUrl}`,
+    location: ctx.alert.data?.location ? String(ctx.alert.data.location) : undefined,
+  });
+  if (error || !value) throw new Error(`cannot build the training invitation: ${error?.message ?? 'no calendar'}`);
+  return { filename: 'training.ics', content: value, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' };
+}
 
 /*
  * Every message the process sends, by alert kind. Plain English: what is needed, from whom, by when.
@@ -45,11 +69,13 @@ export const MESSAGES: Record<AlertKind, MessageTemplate> = {
       ]),
   },
   'training-invitation': {
-    render: (ctx) =>
-      compose(ctx, 'Training on the new clinical system', [
+    render: (ctx) => ({
+      ...compose(ctx, 'Training on the new clinical system', [
         `Training is booked for ${ctx.alert.data?.startsAt} (${ctx.alert.data?.durationMinutes} minutes)${ctx.alert.data?.location ? ` at ${ctx.alert.data.location}` : ''}.`,
         'At least one member of staff must be able to navigate the system, find patients and set up users. Relying on a single trained person is known to cause delays.',
       ]),
+      attachments: [trainingInvitation(ctx)],
+    }),
   },
   'training-warning': {
     render: (ctx) =>
