@@ -86,3 +86,36 @@ export function kickoffFor(parties: Parties, overrides: Record<string, unknown> 
     ...overrides,
   };
 }
+
+/**
+ * An ICB code that no organisation or migration in the database uses yet: ICB codes have only 1,296 values, and a
+ * code another test file already seeded would share its organisation (and its migrations) with this one.
+ */
+export async function unusedIcbCode(db: DataSource): Promise<string> {
+  const rows: Array<{ code: string }> = await db.query(
+    `SELECT code FROM organisation WHERE code ~ '^Q[A-Z0-9]{2}$' UNION SELECT icb_code AS code FROM migration`,
+  );
+  const used = new Set(rows.map((r) => r.code));
+  for (;;) {
+    const code = `Q${randomCode(2)}`;
+    if (!used.has(code)) return code;
+  }
+}
+
+/** Like `seedParties`, but both ICBs get codes nobody else in the database has, so lists and totals are exact. */
+export async function seedIsolatedParties(db: DataSource): Promise<Parties> {
+  const tag = randomCode(5);
+  const icb = await createParty(db, 'icb', await unusedIcbCode(db));
+  const otherIcb = await createParty(db, 'icb', await unusedIcbCode(db));
+  return {
+    icb,
+    deliveryPartner: await createParty(db, 'delivery-partner', `DP-${tag}`),
+    currentSupplier: await createParty(db, 'supplier', `OLD-${tag}`),
+    newSupplier: await createParty(db, 'supplier', `NEW-${tag}`),
+    practice: await createParty(db, 'practice', randomOdsCode()),
+    otherIcb,
+    otherDeliveryPartner: await createParty(db, 'delivery-partner', `DPX-${tag}`),
+    otherSupplier: await createParty(db, 'supplier', `OTHER-${tag}`),
+    otherPractice: await createParty(db, 'practice', randomOdsCode()),
+  };
+}

@@ -1,7 +1,9 @@
 import { VersioningType, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { createOpenApiDocument } from './common/openapi';
+import { RejectNulPipe } from './common/reject-nul.pipe';
 import { validationPipe } from './common/validation';
 
 /** Everything main.ts applies to the app, shared with the e2e tests so they test the same API. */
@@ -10,23 +12,9 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.useBodyParser('json', { limit: '256kb' });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
-  app.useGlobalPipes(validationPipe());
+  app.useGlobalPipes(new RejectNulPipe(), validationPipe());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('IDP Orchestrator API')
-      .setDescription(
-        'Initial Data Production of GP practice clinical system migrations in England, as a durable process.',
-      )
-      .setVersion('1')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        description: 'An API key of your organisation: idp_<prefix>_<secret>',
-      })
-      .build(),
-  );
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -1,21 +1,17 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
+  ApiBody,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
+  ApiParam,
   ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { graphFor } from '@idp/domain';
 import { Access, CurrentCaller, CurrentParticipation, type Participation } from '../auth/access';
+import { ApiIdempotencyKey, ApiMigrationId, ApiProblems } from '../common/api-docs';
 import { ProblemException, problemType } from '../common/problem';
 import type { Caller } from '../organisations/organisations.service';
 import {
@@ -28,11 +24,20 @@ import {
   RoundOutcomeDto,
   SignOffDto,
 } from './dto/commands.dto';
-import { KickoffDto } from './dto/kickoff.dto';
+import {
+  ForecastDto,
+  KickoffResultDto,
+  MilestoneReportResultDto,
+  RoundOutcomeResultDto,
+  SignOffResultDto,
+} from './dto/command.response';
+import { KickoffDto, ParticipantDto } from './dto/kickoff.dto';
+import { AuditEventPageDto, MigrationPageDto, MigrationViewDto, ProcessStatusDto } from './dto/migration.response';
 import { MigrationsService, type MigrationView } from './migrations.service';
 import { PortfolioService } from './portfolio.service';
 import { ProcessCommandsService } from './process-commands.service';
 
+const MILESTONE_KEYS = graphFor().milestones.map((m) => m.key);
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 
 function idempotencyKey(value: string | undefined): string | undefined {
@@ -48,35 +53,31 @@ function idempotencyKey(value: string | undefined): string | undefined {
   return value;
 }
 
-const IdempotencyHeader = () =>
-  ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Repeat a request safely: the same key gets the same answer.',
-  });
-const Problems = () => (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
-  for (const decorate of [
-    ApiBadRequestResponse({ description: 'Invalid input: problem details with `errors` (field and what to fix).' }),
-    ApiUnauthorizedResponse({ description: 'No or invalid API key.' }),
-    ApiForbiddenResponse({ description: 'Your organisation’s role may not do this.' }),
-    ApiNotFoundResponse({ description: 'No such migration (or not one your organisation takes part in).' }),
-    ApiServiceUnavailableResponse({
-      description: 'Temporal or Postgres unreachable; retry after Retry-After seconds.',
-    }),
-  ]) {
-    decorate(target, key!, descriptor!);
-  }
-};
-const Refusals = () => (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
-  ApiConflictResponse({
-    description: 'Refused by the process: wrong order, already done differently, migration closed.',
-  })(target, key!, descriptor!);
-  ApiUnprocessableEntityResponse({ description: 'Refused by the process: the details do not fit this step.' })(
-    target,
-    key!,
-    descriptor!,
+const MIGRATION_400 =
+  'Invalid input: a migration id that is not a UUID, or a bad field, query parameter or Idempotency-Key; `errors` lists each.';
+const MIGRATION_404 = 'No such migration, or not one your organisation takes part in.';
+const COMMAND_403 =
+  'Your organisation’s role in this migration may not do this (the operator reads every migration and acts in none).';
+const COMMAND_409 =
+  'Refused by the process, `code` says why: PrerequisitesNotMet, MilestoneAlreadyCompleted, MigrationPaused, MigrationNotPaused, RoundNotReady or MigrationClosed.';
+const COMMAND_422 =
+  'Refused by the process: the details do not fit this step (`code`: InvalidPayload, WrongCommandForMilestone or MilestoneNotIncluded).';
+
+/** The problems a command on a running migration can answer with. */
+const CommandProblems = (notFound = MIGRATION_404) =>
+  ApiProblems(
+    [400, MIGRATION_400],
+    401,
+    [403, COMMAND_403],
+    [404, notFound],
+    [409, COMMAND_409],
+    413,
+    [422, COMMAND_422],
+    429,
+    503,
   );
-};
+/** The problems reading a migration can answer with. */
+const ReadProblems = () => ApiProblems([400, MIGRATION_400], 401, [404, MIGRATION_404], 429, 503);
 
 const PLANNERS = { migration: { roles: ['icb' as const, 'delivery-partner' as const] } };
 
@@ -93,22 +94,45 @@ export class MigrationsController {
   @Post()
   @HttpCode(201)
   @Access({ organisations: ['icb', 'delivery-partner'] })
-  @IdempotencyHeader()
+  @ApiIdempotencyKey()
   @ApiOperation({
     summary: 'Kick off a practice migration’s initial data production',
     description:
       'Starts one `idp` workflow. Repeating the same kickoff (or the same Idempotency-Key and body) returns the first migration.',
   })
-  @ApiCreatedResponse({ description: 'Started; Location points at the migration.' })
-  @ApiOkResponse({ description: 'The same kickoff was already made; this is that migration.' })
-  @ApiConflictResponse({
-    description: 'The practice already has an open migration, or the Idempotency-Key was used for another body.',
+  @ApiCreatedResponse({
+    type: KickoffResultDto,
+    description:
+      'Started (or the answer to an earlier request with this Idempotency-Key); `Location` is the migration.',
+    headers: {
+      Location: { description: 'Path of the migration.', schema: { type: 'string', example: '/v1/migrations/{id}' } },
+      'Idempotent-Replayed': {
+        description: '`true` when this answers an earlier request with the same Idempotency-Key.',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
   })
-  @Problems()
+  @ApiOkResponse({
+    type: KickoffResultDto,
+    description: 'The same kickoff was already made; this is that migration.',
+    headers: { Location: { description: 'Path of the migration.', schema: { type: 'string' } } },
+  })
+  @ApiProblems(
+    400,
+    401,
+    [403, 'Not an ICB or delivery partner, or an ICB kicking off a practice of another ICB.'],
+    [
+      409,
+      'The practice already has an open migration with other details (`code: PracticeHasOpenMigration`), or the Idempotency-Key was used for another body (`code: IdempotencyKeyReused`).',
+    ],
+    413,
+    429,
+    503,
+  )
   async kickoff(
     @Body() dto: KickoffDto,
     @CurrentCaller() caller: Caller,
-    @Headers('idempotency-key') key: string | undefined,
+    @Headers('Idempotency-Key') key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ id: string; workflowId: string; status: string }> {
     const { created, replayed, migration } = await this.migrations.kickoff(dto, caller, idempotencyKey(key));
@@ -124,8 +148,8 @@ export class MigrationsController {
   @Get()
   @Access({})
   @ApiOperation({ summary: 'Your organisation’s migrations, newest first, filterable (from the read model)' })
-  @ApiOkResponse({ description: '`{ items, page, pageSize, total }`' })
-  @Problems()
+  @ApiOkResponse({ type: MigrationPageDto, description: 'One page of the migrations your organisation takes part in.' })
+  @ApiProblems([400, 'A query parameter is invalid; `errors` lists each.'], 401, 429, 503)
   list(@Query() query: ListMigrationsQueryDto, @CurrentCaller() caller: Caller) {
     return this.portfolio.list(caller, query);
   }
@@ -133,8 +157,9 @@ export class MigrationsController {
   @Get(':id')
   @Access({ migration: {} })
   @ApiOperation({ summary: 'A migration with its live process status' })
-  @ApiOkResponse({ description: 'The migration; `process` is the workflow’s status snapshot.' })
-  @Problems()
+  @ApiMigrationId()
+  @ApiOkResponse({ type: MigrationViewDto, description: 'The migration; `process` is the workflow’s status snapshot.' })
+  @ReadProblems()
   get(@CurrentParticipation() p: Participation): Promise<MigrationView> {
     return this.migrations.get(p.migration);
   }
@@ -142,7 +167,9 @@ export class MigrationsController {
   @Get(':id/events')
   @Access({ migration: {} })
   @ApiOperation({ summary: 'The migration’s audit trail, oldest first, paged' })
-  @Problems()
+  @ApiMigrationId()
+  @ApiOkResponse({ type: AuditEventPageDto, description: 'One page of the audit trail.' })
+  @ReadProblems()
   events(@CurrentParticipation() p: Participation, @Query() query: PageQueryDto) {
     return this.portfolio.events(p.migration.id, query);
   }
@@ -150,32 +177,43 @@ export class MigrationsController {
   @Post(':id/milestones/:key')
   @HttpCode(200)
   @Access({ migration: {}, milestoneOwner: true })
-  @IdempotencyHeader()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Report a milestone as done (by the role that owns it)' })
-  @ApiOkResponse({ description: '`{ milestone, round, completedAt, duplicate }`' })
-  @Problems()
-  @Refusals()
+  @ApiMigrationId()
+  @ApiParam({
+    name: 'key',
+    description: 'The milestone, as `process.milestones[].key` lists them.',
+    schema: { type: 'string', enum: MILESTONE_KEYS, example: 'extractRequested' },
+  })
+  @ApiBody({
+    type: MilestoneReportDto,
+    required: false,
+    description: 'Optional evidence and note, plus what some milestones need (admin users, trained users, a session).',
+  })
+  @ApiOkResponse({ type: MilestoneReportResultDto, description: 'Recorded (or an identical earlier report).' })
+  @CommandProblems(`${MIGRATION_404} Or no such milestone (\`code: UnknownMilestone\`).`)
   reportMilestone(
     @CurrentParticipation() p: Participation,
     @CurrentCaller() caller: Caller,
     @Param('key') key: string,
     @Body() dto: MilestoneReportDto,
-    @Headers('idempotency-key') idem: string | undefined,
+    @Headers('Idempotency-Key') idem: string | undefined,
   ) {
     return this.commands.reportMilestone(p, caller, key, dto, idempotencyKey(idem));
   }
 
   @Patch(':id/plan')
   @Access(PLANNERS)
-  @IdempotencyHeader()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Change the plan: a new go-live date and/or due dates; every pending deadline moves' })
-  @Problems()
-  @Refusals()
+  @ApiMigrationId()
+  @ApiOkResponse({ type: ForecastDto, description: 'The plan changed; the forecast go-live that follows.' })
+  @CommandProblems(`${MIGRATION_404} Or dueDates names no such milestone (\`code: UnknownMilestone\`).`)
   replan(
     @CurrentParticipation() p: Participation,
     @CurrentCaller() caller: Caller,
     @Body() dto: ReplanDto,
-    @Headers('idempotency-key') idem?: string,
+    @Headers('Idempotency-Key') idem?: string,
   ) {
     return this.commands.replan(p, caller, dto, idempotencyKey(idem));
   }
@@ -183,15 +221,16 @@ export class MigrationsController {
   @Post(':id/pause')
   @HttpCode(200)
   @Access(PLANNERS)
-  @IdempotencyHeader()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Put the migration on hold: the clock stops, no reminders' })
-  @Problems()
-  @Refusals()
+  @ApiMigrationId()
+  @ApiOkResponse({ type: ProcessStatusDto, description: 'Done; the process status that follows.' })
+  @CommandProblems()
   pause(
     @CurrentParticipation() p: Participation,
     @CurrentCaller() caller: Caller,
     @Body() dto: ReasonDto,
-    @Headers('idempotency-key') idem?: string,
+    @Headers('Idempotency-Key') idem?: string,
   ) {
     return this.commands.pause(p, caller, dto, idempotencyKey(idem));
   }
@@ -199,14 +238,15 @@ export class MigrationsController {
   @Post(':id/resume')
   @HttpCode(200)
   @Access(PLANNERS)
-  @IdempotencyHeader()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Resume a paused migration; open deadlines move by the time it was paused' })
-  @Problems()
-  @Refusals()
+  @ApiMigrationId()
+  @ApiOkResponse({ type: ProcessStatusDto, description: 'Done; the process status that follows.' })
+  @CommandProblems()
   resume(
     @CurrentParticipation() p: Participation,
     @CurrentCaller() caller: Caller,
-    @Headers('idempotency-key') idem?: string,
+    @Headers('Idempotency-Key') idem?: string,
   ) {
     return this.commands.resume(p, caller, idempotencyKey(idem));
   }
@@ -214,30 +254,32 @@ export class MigrationsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Access(PLANNERS)
-  @IdempotencyHeader()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Cancel the migration, with a reason everyone is told' })
-  @Problems()
-  @Refusals()
+  @ApiMigrationId()
+  @ApiOkResponse({ type: ProcessStatusDto, description: 'Done; the process status that follows.' })
+  @CommandProblems()
   cancel(
     @CurrentParticipation() p: Participation,
     @CurrentCaller() caller: Caller,
     @Body() dto: ReasonDto,
-    @Headers('idempotency-key') idem?: string,
+    @Headers('Idempotency-Key') idem?: string,
   ) {
     return this.commands.cancel(p, caller, dto, idempotencyKey(idem));
   }
 
   @Put(':id/participants')
   @Access(PLANNERS)
-  @IdempotencyHeader()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Replace the list of people told about this migration' })
-  @Problems()
-  @Refusals()
+  @ApiMigrationId()
+  @ApiOkResponse({ type: ParticipantDto, isArray: true, description: 'The new list.' })
+  @CommandProblems()
   participants(
     @CurrentParticipation() p: Participation,
     @CurrentCaller() caller: Caller,
     @Body() dto: ParticipantsDto,
-    @Headers('idempotency-key') idem?: string,
+    @Headers('Idempotency-Key') idem?: string,
   ) {
     return this.commands.changeParticipants(p, caller, dto, idempotencyKey(idem));
   }
@@ -245,15 +287,16 @@ export class MigrationsController {
   @Post(':id/rounds/current/outcome')
   @HttpCode(200)
   @Access({ migration: { roles: ['practice', 'delivery-partner'] } })
-  @IdempotencyHeader()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Record the outcome of the current data-check round (a failure opens the next round)' })
-  @Problems()
-  @Refusals()
+  @ApiMigrationId()
+  @ApiOkResponse({ type: RoundOutcomeResultDto, description: 'Recorded.' })
+  @CommandProblems()
   roundOutcome(
     @CurrentParticipation() p: Participation,
     @CurrentCaller() caller: Caller,
     @Body() dto: RoundOutcomeDto,
-    @Headers('idempotency-key') idem?: string,
+    @Headers('Idempotency-Key') idem?: string,
   ) {
     return this.commands.recordRoundOutcome(p, caller, dto, idempotencyKey(idem));
   }
@@ -261,15 +304,16 @@ export class MigrationsController {
   @Post(':id/sign-off')
   @HttpCode(200)
   @Access({ migration: { roles: ['practice'] } })
-  @IdempotencyHeader()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'The clinical lead signs off the data check; the IDP is complete' })
-  @Problems()
-  @Refusals()
+  @ApiMigrationId()
+  @ApiOkResponse({ type: SignOffResultDto, description: 'Signed off; the IDP is complete.' })
+  @CommandProblems()
   signOff(
     @CurrentParticipation() p: Participation,
     @CurrentCaller() caller: Caller,
     @Body() dto: SignOffDto,
-    @Headers('idempotency-key') idem?: string,
+    @Headers('Idempotency-Key') idem?: string,
   ) {
     return this.commands.signOff(p, caller, dto, idempotencyKey(idem));
   }

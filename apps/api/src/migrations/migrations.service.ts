@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { QueryFailedError, type Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Environment } from '@idp/config';
 import {
   compressedPolicy,
@@ -178,7 +179,9 @@ export class MigrationsService {
         revision: 0,
       });
       try {
-        row = await this.migrations.save(candidate);
+        // insert, not save: save() first SELECTs the id and wraps the INSERT in a transaction (4 round trips, not 1).
+        await this.migrations.insert(candidate as QueryDeepPartialEntity<MigrationEntity>);
+        row = candidate;
         created = true;
       } catch (error) {
         // Another kickoff for the same practice won the race: treat this one as its repeat.

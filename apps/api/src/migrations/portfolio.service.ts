@@ -117,7 +117,7 @@ export class PortfolioService {
     const [rows, [{ total }]] = await Promise.all([
       this.db.query(
         `SELECT id, occurred_at, actor_role, actor_organisation, actor_name, action, details FROM audit_event
-         WHERE migration_id = $1 ORDER BY id LIMIT $2 OFFSET $3`,
+         WHERE migration_id = $1 ORDER BY occurred_at, id LIMIT $2 OFFSET $3`,
         [migrationId, q.pageSize, (q.page - 1) * q.pageSize],
       ),
       this.db.query(`SELECT count(*)::int AS total FROM audit_event WHERE migration_id = $1`, [migrationId]),

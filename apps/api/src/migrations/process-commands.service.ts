@@ -26,6 +26,11 @@ import type {
   SignOffDto,
 } from './dto/commands.dto';
 
+const CLOSED_DETAIL: Record<string, string> = {
+  cancelled: 'This migration has been cancelled.',
+  'signed-off': 'This migration has been signed off.',
+};
+
 /**
  * Everything a party does to a running IDP, as workflow updates: the workflow validates and answers; the
  * caller's Idempotency-Key (scoped to its organisation) becomes the update id, so a retry is answered, not redone.
@@ -35,11 +40,14 @@ export class ProcessCommandsService {
   constructor(private readonly temporal: TemporalConnectionHolder) {}
 
   reportMilestone(p: Participation, caller: Caller, key: string, dto: MilestoneReportDto, idempotencyKey?: string) {
-    return this.execute(p, caller, idempotencyKey, reportMilestoneUpdate, (actor) => ({
-      actor,
-      milestone: key,
-      payload: { ...dto },
-    }));
+    return this.execute(
+      p,
+      caller,
+      idempotencyKey,
+      reportMilestoneUpdate,
+      (actor) => ({ actor, milestone: key, payload: { ...dto } }),
+      key,
+    );
   }
 
   replan(p: Participation, caller: Caller, dto: ReplanDto, idempotencyKey?: string) {
@@ -91,6 +99,8 @@ export class ProcessCommandsService {
     idempotencyKey: string | undefined,
     update: UpdateDefinition<Ret, [Arg]>,
     arg: (actor: Actor) => Arg,
+    /** What else the key is scoped to besides the organisation and the command (the milestone of a report). */
+    subject?: string,
   ): Promise<Ret> {
     if (p.role === 'operator') {
       throw new ProblemException(HttpStatus.FORBIDDEN, {
@@ -101,10 +111,23 @@ export class ProcessCommandsService {
     }
     const actor: Actor = { role: p.role, organisationId: caller.code, name: caller.name };
     const handle = this.temporal.client.workflow.getHandle(p.migration.workflowId);
-    const updateId = idempotencyKey ? `${caller.organisationId}:${idempotencyKey}` : randomUUID();
+    // Temporal answers a repeated update id with the first update's result whatever the update, so the key is
+    // scoped to the command (and milestone): the same key on another command must not get that command's answer.
+    const scope = [caller.organisationId, update.name, ...(subject === undefined ? [] : [subject])].join(':');
+    const updateId = idempotencyKey ? `${scope}:${idempotencyKey}` : randomUUID();
     try {
       return await this.temporal.withDeadline(() => handle.executeUpdate(update, { args: [arg(actor)], updateId }));
     } catch (error) {
+      // The guard found the migration, so a workflow Temporal no longer runs is one that finished: signed off or
+      // cancelled. Refuse the command as the workflow itself would, not as "no such migration".
+      if ((error as Error)?.name === 'WorkflowNotFoundError' && p.migration.status !== 'starting') {
+        throw new ProblemException(HttpStatus.CONFLICT, {
+          type: problemType('migration-closed'),
+          title: 'The process refused this change',
+          detail: CLOSED_DETAIL[p.migration.status] ?? 'This migration is closed; nothing more can change.',
+          code: 'MigrationClosed',
+        });
+      }
       throw temporalProblem(error);
     }
   }

@@ -1,7 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Access } from '../auth/access';
+import { ApiProblems } from '../common/api-docs';
 import { CreateApiKeyDto, CreateOrganisationDto } from './dto/organisation.dto';
+import { ApiKeyResponseDto, CreatedApiKeyResponseDto, OrganisationResponseDto } from './dto/organisation.response';
 import { OrganisationsService } from './organisations.service';
 
 const keyView = (k: {
@@ -25,31 +35,43 @@ const keyView = (k: {
 @ApiTags('administration')
 @ApiBearerAuth()
 @Access({ organisations: ['operator'] })
+@ApiProblems(401, [403, 'Only the installation’s operator manages organisations and API keys.'], 429, 503)
 @Controller({ version: '1' })
 export class OrganisationsController {
   constructor(private readonly organisations: OrganisationsService) {}
 
   @Post('organisations')
   @ApiOperation({ summary: 'Register an organisation (ICB, delivery partner, supplier, practice)' })
+  @ApiCreatedResponse({ type: OrganisationResponseDto, description: 'Registered.' })
+  @ApiProblems(
+    [400, 'Invalid fields, or a code that does not fit the role; `errors` lists each.'],
+    [409, 'An organisation with this code already exists.'],
+    413,
+  )
   create(@Body() dto: CreateOrganisationDto) {
     return this.organisations.create(dto);
   }
 
   @Get('organisations')
   @ApiOperation({ summary: 'Every organisation' })
+  @ApiOkResponse({ type: OrganisationResponseDto, isArray: true })
   list() {
     return this.organisations.list();
   }
 
   @Post('organisations/:idOrCode/api-keys')
   @ApiOperation({ summary: 'Create an API key for an organisation; the key is shown in this answer only' })
-  @ApiCreatedResponse({ description: '`{ id, organisationId, label, key }`' })
+  @ApiParam({ name: 'idOrCode', description: 'The organisation’s id (UUID) or code.', schema: { type: 'string' } })
+  @ApiBody({ type: CreateApiKeyDto, required: false, description: 'Optional: a label for the key.' })
+  @ApiCreatedResponse({ type: CreatedApiKeyResponseDto, description: 'The new key; store it now.' })
+  @ApiProblems(400, [404, 'No such organisation.'], 413)
   createKey(@Param('idOrCode') idOrCode: string, @Body() dto: CreateApiKeyDto) {
     return this.organisations.createKey(idOrCode, dto.label ?? 'api key');
   }
 
   @Get('api-keys')
   @ApiOperation({ summary: 'Every API key (never the secret)' })
+  @ApiOkResponse({ type: ApiKeyResponseDto, isArray: true })
   async listKeys() {
     return (await this.organisations.listKeys()).map(keyView);
   }
@@ -57,6 +79,9 @@ export class OrganisationsController {
   @Delete('api-keys/:keyId')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key at once' })
+  @ApiParam({ name: 'keyId', description: 'The key’s id.', schema: { type: 'string', format: 'uuid' } })
+  @ApiOkResponse({ type: ApiKeyResponseDto, description: 'Revoked (or already revoked): the key as it now is.' })
+  @ApiProblems([400, 'keyId is not a UUID.'], [404, 'No such API key.'])
   async revoke(@Param('keyId', new ParseUUIDPipe()) keyId: string) {
     return keyView(await this.organisations.revokeKey(keyId));
   }

@@ -36,6 +36,8 @@ const CODE_RULES: Record<OrganisationRole, { pattern: RegExp; example: string }>
   operator: { pattern: /^[A-Z0-9-]{2,40}$/, example: 'a code such as OPS' },
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface CreatedKey {
   id: string;
   organisationId: string;
@@ -127,7 +129,8 @@ export class OrganisationsService {
   }
 
   async revokeKey(id: string): Promise<ApiKeyEntity> {
-    const key = await this.keys.findOneBy({ id });
+    // An id that is not a UUID names no key (and must not reach Postgres as one: the admin command passes it as typed).
+    const key = UUID.test(id) ? await this.keys.findOneBy({ id }) : null;
     if (!key)
       throw new ProblemException(HttpStatus.NOT_FOUND, { title: 'Not found', detail: `There is no API key ${id}.` });
     if (!key.revokedAt) {

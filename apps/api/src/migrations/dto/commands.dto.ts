@@ -19,18 +19,20 @@ import {
   Min,
   MinLength,
   ValidateNested,
+  isISO8601,
+  registerDecorator,
 } from 'class-validator';
-import { REMEDIES, STAGES, type Remedy } from '@idp/domain';
-import { ParticipantDto } from './kickoff.dto';
+import { BANK_HOLIDAY_DATA_RANGE, REMEDIES, STAGES, type Remedy } from '@idp/domain';
+import { IsFutureWorkingDay, ParticipantDto } from './kickoff.dto';
 
 export class AdminUserDto {
-  @ApiProperty({ example: 'Pat Khan' })
+  @ApiProperty({ example: 'Pat Khan', minLength: 1, maxLength: 200 })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ example: 'pat.khan@nhs.net' })
+  @ApiPropertyOptional({ example: 'pat.khan@nhs.net', maxLength: 320 })
   @IsOptional()
   @IsString()
   @MaxLength(320)
@@ -38,17 +40,17 @@ export class AdminUserDto {
 }
 
 export class TrainingSessionDto {
-  @ApiProperty({ example: '2027-01-12T10:00:00Z', description: 'ISO 8601 date-time.' })
+  @ApiProperty({ example: '2027-01-12T10:00:00Z', format: 'date-time', description: 'ISO 8601 date-time.' })
   @IsDateString({}, { message: 'trainingSession.startsAt must be an ISO 8601 date-time' })
   startsAt: string;
 
-  @ApiProperty({ example: 120 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 24 * 60, example: 120 })
   @IsInt()
   @Min(1)
   @Max(24 * 60)
   durationMinutes: number;
 
-  @ApiPropertyOptional({ example: 'Online (Teams link in the invitation)' })
+  @ApiPropertyOptional({ example: 'Online (Teams link in the invitation)', maxLength: 300 })
   @IsOptional()
   @IsString()
   @MaxLength(300)
@@ -57,19 +59,28 @@ export class TrainingSessionDto {
 
 /** A milestone report: optional evidence and note, plus what some milestones need (admins, trained users). */
 export class MilestoneReportDto {
-  @ApiPropertyOptional({ example: 'MESH message 1f6c…', description: 'A reference to evidence (no patient data).' })
+  @ApiPropertyOptional({
+    example: 'MESH message 1f6c…',
+    maxLength: 500,
+    description: 'A reference to evidence (no patient data).',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)
   evidence?: string;
 
-  @ApiPropertyOptional({ example: 'Delivered a day early.' })
+  @ApiPropertyOptional({ example: 'Delivered a day early.', maxLength: 2000 })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
   note?: string;
 
-  @ApiPropertyOptional({ type: [AdminUserDto], description: 'adminUsersProvisioned: the 1 to 3 admin users created.' })
+  @ApiPropertyOptional({
+    type: [AdminUserDto],
+    minItems: 1,
+    maxItems: 3,
+    description: 'adminUsersProvisioned: the 1 to 3 admin users created.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1, { message: 'adminUsers must name 1 to 3 admin users' })
@@ -78,7 +89,13 @@ export class MilestoneReportDto {
   @Type(() => AdminUserDto)
   adminUsers?: AdminUserDto[];
 
-  @ApiPropertyOptional({ example: 2, description: 'usersTrained: how many staff were trained.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 1000,
+    example: 2,
+    description: 'usersTrained: how many staff were trained.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -92,26 +109,56 @@ export class MilestoneReportDto {
   trainingSession?: TrainingSessionDto;
 }
 
+/** A real calendar date as YYYY-MM-DD, or an ISO 8601 date-time, in a year the working-day calendar covers. */
+function isDueDate(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  if (!dateOnly && !isISO8601(value, { strict: true })) return false;
+  const at = new Date(dateOnly ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(at.getTime()) || (dateOnly && !at.toISOString().startsWith(value))) return false;
+  const year = at.getUTCFullYear();
+  return year >= BANK_HOLIDAY_DATA_RANGE.firstYear && year <= BANK_HOLIDAY_DATA_RANGE.lastYear;
+}
+
+/** dueDates: every value a date or date-time (the workflow checks the keys and that each is in the future). */
+function AreDueDates(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'areDueDates',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) =>
+          typeof value !== 'object' || value === null || Object.values(value).every(isDueDate),
+        defaultMessage: () =>
+          `dueDates values must be dates as YYYY-MM-DD or ISO 8601 date-times, in ${BANK_HOLIDAY_DATA_RANGE.firstYear}–${BANK_HOLIDAY_DATA_RANGE.lastYear}`,
+      },
+    });
+}
+
 export class ReplanDto {
   @ApiPropertyOptional({
     example: '2027-04-19',
-    description: 'New planned go-live (YYYY-MM-DD); the plan is re-baselined.',
+    format: 'date',
+    description: 'New planned go-live (YYYY-MM-DD): a future working day; the plan is re-baselined.',
   })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'plannedGoLive must be a date, YYYY-MM-DD' })
+  @IsFutureWorkingDay()
   plannedGoLive?: string;
 
   @ApiPropertyOptional({
     example: { extractDelivered: '2027-01-08' },
-    description: 'New due dates by milestone key: YYYY-MM-DD (end of that working day) or an ISO date-time.',
+    description:
+      'New due dates by milestone key (see `process.milestones[].key`): YYYY-MM-DD (end of that working day) or an ISO date-time, in the future.',
     type: 'object',
-    additionalProperties: { type: 'string' },
+    additionalProperties: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
   })
   @IsOptional()
   @IsObject()
+  @AreDueDates()
   dueDates?: Record<string, string>;
 
-  @ApiProperty({ example: 'Current supplier agreed a later extract date' })
+  @ApiProperty({ example: 'Current supplier agreed a later extract date', minLength: 1, maxLength: 1000 })
   @IsString()
   @MinLength(1, { message: 'reason must not be empty' })
   @MaxLength(1000)
@@ -119,7 +166,7 @@ export class ReplanDto {
 }
 
 export class ReasonDto {
-  @ApiProperty({ example: 'Practice merger under review' })
+  @ApiProperty({ example: 'Practice merger under review', minLength: 1, maxLength: 1000 })
   @IsString()
   @MinLength(1, { message: 'reason must not be empty' })
   @MaxLength(1000)
@@ -127,7 +174,7 @@ export class ReasonDto {
 }
 
 export class ParticipantsDto {
-  @ApiProperty({ type: [ParticipantDto] })
+  @ApiProperty({ type: [ParticipantDto], minItems: 1, maxItems: 50 })
   @IsArray()
   @ArrayMinSize(1, { message: 'participants must list at least one person' })
   @ArrayMaxSize(50)
@@ -137,27 +184,27 @@ export class ParticipantsDto {
 }
 
 export class RoundSummaryDto {
-  @ApiPropertyOptional({ example: 99.2 })
+  @ApiPropertyOptional({ example: 99.2, minimum: 0, maximum: 100 })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(100)
   accuracyPercent?: number;
 
-  @ApiPropertyOptional({ example: 100 })
+  @ApiPropertyOptional({ example: 100, minimum: 0, maximum: 100 })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(100)
   completenessPercent?: number;
 
-  @ApiPropertyOptional({ example: 2 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, example: 2 })
   @IsOptional()
   @IsInt()
   @Min(0)
   openIssues?: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -182,7 +229,7 @@ export class RoundOutcomeDto {
 }
 
 export class SignOffDto {
-  @ApiProperty({ example: 'Dr Amira Shah' })
+  @ApiProperty({ example: 'Dr Amira Shah', minLength: 1, maxLength: 200 })
   @IsString()
   @MinLength(1, { message: 'clinicalLeadName must not be empty' })
   @MaxLength(200)
@@ -190,13 +237,14 @@ export class SignOffDto {
 
   @ApiProperty({
     example: true,
-    description: 'The clinical lead understands what cannot be migrated and accepts the open issues.',
+    enum: [true],
+    description: 'Must be true: the clinical lead understands what cannot be migrated and accepts the open issues.',
   })
   @IsBoolean()
   @Equals(true, { message: 'declarationAccepted must be true: the clinical lead must accept the declaration' })
   declarationAccepted: boolean;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -206,7 +254,7 @@ export class SignOffDto {
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, maximum: 100_000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'page must be a whole number from 1' })
@@ -214,7 +262,7 @@ export class PageQueryDto {
   @Max(100_000)
   page = 1;
 
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'pageSize must be a whole number from 1 to 100' })
@@ -229,12 +277,16 @@ export class ListMigrationsQueryDto extends PageQueryDto {
   @IsIn(STAGES, { message: `stage must be one of ${STAGES.join(', ')}` })
   stage?: string;
 
-  @ApiPropertyOptional({ example: 'QHG' })
+  @ApiPropertyOptional({ example: 'QHG', pattern: '^Q[A-Z0-9]{2}$' })
   @IsOptional()
   @Matches(/^Q[A-Z0-9]{2}$/, { message: 'icbCode must be an ICB code such as QHG' })
   icbCode?: string;
 
-  @ApiPropertyOptional({ example: 'EMIS', description: 'Current or new supplier code.' })
+  @ApiPropertyOptional({
+    example: 'EMIS',
+    pattern: '^[A-Za-z0-9-]{2,40}$',
+    description: 'Current or new supplier code.',
+  })
   @IsOptional()
   @Matches(/^[A-Za-z0-9-]{2,40}$/, { message: 'supplier must be a supplier code' })
   supplier?: string;

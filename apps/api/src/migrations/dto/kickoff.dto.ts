@@ -32,7 +32,7 @@ const OPTIONAL_MILESTONES = graphFor()
   .map((m) => m.key);
 
 /** A go-live date: YYYY-MM-DD, a working day of England and Wales, after today. */
-function IsFutureWorkingDay(): PropertyDecorator {
+export function IsFutureWorkingDay(): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
       name: 'isFutureWorkingDay',
@@ -54,13 +54,13 @@ function IsFutureWorkingDay(): PropertyDecorator {
 }
 
 export class ParticipantDto {
-  @ApiProperty({ example: 'Sam Patel' })
+  @ApiProperty({ example: 'Sam Patel', minLength: 1, maxLength: 200 })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ example: 'Riverside Surgery' })
+  @ApiProperty({ example: 'Riverside Surgery', minLength: 1, maxLength: 200 })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -70,13 +70,13 @@ export class ParticipantDto {
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role: Role;
 
-  @ApiPropertyOptional({ example: 'sam.patel@nhs.net' })
+  @ApiPropertyOptional({ example: 'sam.patel@nhs.net', format: 'email', maxLength: 320 })
   @IsOptional()
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(320)
   email?: string;
 
-  @ApiPropertyOptional({ example: '+447700900123' })
+  @ApiPropertyOptional({ example: '+447700900123', pattern: '^\\+?[0-9 ]{7,20}$' })
   @IsOptional()
   @Matches(/^\+?[0-9 ]{7,20}$/, { message: 'phone must be a phone number, e.g. +447700900123' })
   phone?: string;
@@ -93,6 +93,9 @@ export class TimeScaleDto {
   @ApiProperty({
     description: 'Length of one compressed working day in milliseconds (demos and tests only).',
     example: 2000,
+    type: 'integer',
+    minimum: 100,
+    maximum: 86_400_000,
   })
   @IsInt()
   @Min(100)
@@ -102,34 +105,50 @@ export class TimeScaleDto {
 
 /** What an ICB or delivery partner sends to start a practice's initial data production. */
 export class KickoffDto {
-  @ApiProperty({ description: 'ODS code of the GP practice: one letter and five digits.', example: 'A81001' })
+  @ApiProperty({
+    description: 'ODS code of the GP practice: one letter and five digits.',
+    example: 'A81001',
+    pattern: PRACTICE_ODS_CODE_PATTERN.source,
+  })
   @IsString()
   @Matches(PRACTICE_ODS_CODE_PATTERN, {
     message: 'practiceOdsCode must be a GP practice ODS code: one capital letter and 5 digits, e.g. A81001',
   })
   practiceOdsCode: string;
 
-  @ApiProperty({ example: 'Riverside Surgery' })
+  @ApiProperty({ example: 'Riverside Surgery', minLength: 1, maxLength: 200 })
   @IsString()
   @MinLength(1, { message: 'practiceName must not be empty' })
   @MaxLength(200)
   practiceName: string;
 
-  @ApiProperty({ description: 'ODS code of the ICB: Q and two characters.', example: 'QHG' })
+  @ApiProperty({
+    description: 'ODS code of the ICB: Q and two capital letters or digits. An ICB kicks off its own practices only.',
+    example: 'QHG',
+    pattern: ICB_CODE_PATTERN.source,
+  })
   @IsString()
   @Matches(ICB_CODE_PATTERN, {
     message: 'icbCode must be an ICB code: Q followed by 2 capital letters or digits, e.g. QHG',
   })
   icbCode: string;
 
-  @ApiProperty({ description: 'Supplier code of the current clinical system supplier.', example: 'EMIS' })
+  @ApiProperty({
+    description: 'Supplier code of the current clinical system supplier.',
+    example: 'EMIS',
+    pattern: '^[A-Za-z0-9-]{2,40}$',
+  })
   @IsString()
   @Matches(/^[A-Za-z0-9-]{2,40}$/, {
     message: 'currentSupplier must be a supplier code of 2–40 letters, digits or hyphens',
   })
   currentSupplier: string;
 
-  @ApiProperty({ description: 'Supplier code of the new clinical system supplier.', example: 'TPP' })
+  @ApiProperty({
+    description: 'Supplier code of the new clinical system supplier (not the current one).',
+    example: 'TPP',
+    pattern: '^[A-Za-z0-9-]{2,40}$',
+  })
   @IsString()
   @Matches(/^[A-Za-z0-9-]{2,40}$/, {
     message: 'newSupplier must be a supplier code of 2–40 letters, digits or hyphens',
@@ -140,16 +159,21 @@ export class KickoffDto {
     description:
       'Code of the delivery partner organisation running the migration (set automatically when it kicks off).',
     example: 'CSU-MIDLANDS',
+    pattern: '^[A-Z0-9-]{2,40}$',
   })
   @IsOptional()
   @Matches(/^[A-Z0-9-]{2,40}$/, { message: 'deliveryPartner must be an organisation code (capitals, digits, hyphens)' })
   deliveryPartner?: string;
 
-  @ApiProperty({ description: 'Planned go-live: a future working day, YYYY-MM-DD.', example: '2027-03-15' })
+  @ApiProperty({
+    description: 'Planned go-live: a future working day of England and Wales, YYYY-MM-DD.',
+    example: '2027-03-15',
+    format: 'date',
+  })
   @IsFutureWorkingDay()
   plannedGoLive: string;
 
-  @ApiPropertyOptional({ type: [ParticipantDto] })
+  @ApiPropertyOptional({ type: [ParticipantDto], maxItems: 50 })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)

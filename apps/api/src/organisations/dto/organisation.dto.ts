@@ -7,26 +7,33 @@ export class CreateOrganisationDto {
   @IsIn(ORGANISATION_ROLES, { message: `role must be one of ${ORGANISATION_ROLES.join(', ')}` })
   role: OrganisationRole;
 
-  @ApiProperty({ example: 'EMIS', description: 'ICB code, practice ODS code, supplier or delivery partner code.' })
+  @ApiProperty({
+    example: 'EMIS',
+    minLength: 2,
+    maxLength: 40,
+    pattern: '^[A-Z0-9-]{2,40}$',
+    description:
+      'ICB code (QHG), practice ODS code (A81001), or a supplier, delivery partner or operator code (capitals, digits, hyphens).',
+  })
   @IsString()
   @MinLength(2)
   @MaxLength(40)
   code: string;
 
-  @ApiProperty({ example: 'EMIS Health' })
+  @ApiProperty({ example: 'EMIS Health', minLength: 1, maxLength: 200 })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ example: 'https://supplier.example/idp-webhook' })
+  @ApiPropertyOptional({ example: 'https://supplier.example/idp-webhook', format: 'uri' })
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'webhookUrl must be an http(s) URL' })
   webhookUrl?: string;
 }
 
 export class CreateApiKeyDto {
-  @ApiPropertyOptional({ example: 'integration server', default: 'api key' })
+  @ApiPropertyOptional({ example: 'integration server', default: 'api key', maxLength: 100 })
   @IsOptional()
   @IsString()
   @MaxLength(100)

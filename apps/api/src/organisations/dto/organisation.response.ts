@@ -1,0 +1,62 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ORGANISATION_ROLES, type OrganisationRole } from '@idp/persistence';
+
+/** An organisation that calls the API. */
+export class OrganisationResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: ORGANISATION_ROLES, example: 'supplier' })
+  role: OrganisationRole;
+
+  @ApiProperty({ example: 'EMIS', description: 'ICB code, practice ODS code, supplier or delivery partner code.' })
+  code: string;
+
+  @ApiProperty({ example: 'EMIS Health' })
+  name: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'https://supplier.example/idp-webhook' })
+  webhookUrl: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+/** An API key as listed: never its secret. */
+export class ApiKeyResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  organisationId: string;
+
+  @ApiProperty({ example: 'integration server' })
+  label: string;
+
+  @ApiProperty({ example: '3f9a0c1b2d4e', description: 'The public part of the key (`idp_<prefix>_…`).' })
+  prefix: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  revokedAt: string | null;
+}
+
+/** A new API key: the only time the key itself is shown. */
+export class CreatedApiKeyResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  organisationId: string;
+
+  @ApiProperty({ example: 'integration server' })
+  label: string;
+
+  @ApiProperty({
+    example: 'idp_3f9a0c1b2d4e_Q2hhbmdlIG1lIQAAAAAAAAAAAAAAAAAAAAAA',
+    description: 'Send as `Authorization: Bearer <key>`. Shown once; only its hash is kept.',
+  })
+  key: string;
+}
