@@ -74,6 +74,8 @@ export function startProcess(
 
 /** State, open time, due time and forecast of every milestone at `now`, in graph order. */
 export function milestoneTimes(state: IdpState, now: number): Map<string, MilestoneTimes> {
+  // Forecasts stand still while the clock is stopped: paused, or closed (cancelled, signed off).
+  const clock = forecastClock(state, now);
   const graph = graphFor(state.graphVersion);
   const timeline = timelineFor(state.policy.time);
   const times = new Map<string, MilestoneTimes>();
@@ -103,17 +105,16 @@ export function milestoneTimes(state: IdpState, now: number): Map<string, Milest
       const openedAt = Math.max(base, ...prereqs.map((p) => p.forecastAt!));
       const dueAt = dueOf(state, def, rec, openedAt);
       const overdue = state.status === 'active' && dueAt !== undefined && now > dueAt;
-      const frozenNow = state.status === 'paused' && state.pausedAt !== undefined ? state.pausedAt : now;
       times.set(def.key, {
         def,
         state: overdue ? 'overdue' : 'open',
         openedAt,
         dueAt,
-        forecastAt: Math.max(frozenNow, dueAt ?? frozenNow),
+        forecastAt: Math.max(clock, dueAt ?? clock),
       });
       continue;
     }
-    const forecastOpen = Math.max(base, now, ...prereqs.map((p) => p.forecastAt ?? now));
+    const forecastOpen = Math.max(base, clock, ...prereqs.map((p) => p.forecastAt ?? clock));
     const ruleDue = def.due ? timeline.dueAfter(forecastOpen, dueDays(state, def)) : forecastOpen;
     times.set(def.key, {
       def,
@@ -123,6 +124,13 @@ export function milestoneTimes(state: IdpState, now: number): Map<string, Milest
     });
   }
   return times;
+}
+
+function forecastClock(state: IdpState, now: number): number {
+  if (state.status === 'paused' && state.pausedAt !== undefined) return state.pausedAt;
+  if (state.status === 'cancelled' && state.cancellation) return state.cancellation.at;
+  if (state.status === 'signed-off' && state.signOff) return state.signOff.signedAt;
+  return now;
 }
 
 function dueDays(state: IdpState, def: MilestoneDefinition): number {
