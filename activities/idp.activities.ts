@@ -3,19 +3,11 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Environment } from '@idp/config';
 import type { IdpStatus } from '@idp/domain';
 import { NotificationService } from '@idp/notifications';
 import type { AuditEventInput, IdpActivityContract, NotifyInput, NotifyResult, RecordKickoffInput } from './contracts';
-
-/** Fingerprint of a kickoff's business content; the API computes the same for a kickoff request. */
-export function kickoffFingerprint(fields: Record<string, unknown>): string {
-  return createHash('sha256')
-    .update(JSON.stringify(fields, Object.keys(fields).sort()))
-    .digest('hex');
-}
 
 /**
  * The `idp` workflow's activities. Every one is idempotent: a retry after a crash writes nothing twice
@@ -48,7 +40,8 @@ export class IdpActivities implements IdpActivityContract {
           kickoff.plannedGoLive,
           status.stage,
           status.graphVersion,
-          kickoffFingerprint({ ...kickoff, participants: undefined, kickedOffBy: undefined, migrationId: undefined }),
+          // No API request behind it: a kickoff through the API for this practice is then told it is taken.
+          'started-outside-the-api',
           JSON.stringify({ role: kickoff.kickedOffBy.role, organisationId: kickoff.kickedOffBy.organisationId }),
         ],
       );
