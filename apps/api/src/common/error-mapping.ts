@@ -1,5 +1,10 @@
 import { HttpStatus } from '@nestjs/common';
-import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ProblemException, problemType } from './problem';
 
 const REJECTION_STATUS: Record<string, HttpStatus> = {
@@ -33,6 +38,12 @@ const CONNECTION_CODES = new Set([
 export function isUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown; message?: string; name?: string; driverError?: { code?: string } };
   if (isGrpcServiceError(error)) return [4, 14].includes(Number(e.code)); // DEADLINE_EXCEEDED, UNAVAILABLE
+  // An update that got no answer before the deadline: Temporal (or every worker) is unreachable.
+  if (
+    error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+    e?.name === 'WorkflowUpdateRPCTimeoutOrCancelledError'
+  )
+    return true;
   if (e?.name === 'ServiceError' || e?.name === 'TransportError') return true;
   if (typeof e?.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
   if (e?.driverError?.code && CONNECTION_CODES.has(e.driverError.code)) return true;

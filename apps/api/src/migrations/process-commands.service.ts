@@ -33,7 +33,8 @@ const CLOSED_DETAIL: Record<string, string> = {
 
 /**
  * Everything a party does to a running IDP, as workflow updates: the workflow validates and answers; the
- * caller's Idempotency-Key (scoped to its organisation) becomes the update id, so a retry is answered, not redone.
+ * caller's Idempotency-Key (scoped to its organisation and the command) becomes the update id, so a retry is
+ * answered, not redone.
  */
 @Injectable()
 export class ProcessCommandsService {
