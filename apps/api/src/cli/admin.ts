@@ -26,6 +26,21 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+const COMMANDS = ['organisation create', 'organisation list', 'key create', 'key list', 'key revoke'];
+
+/** Refuses a wrong command or missing option before anything connects to the database. */
+function checkOptions(command: string, values: Record<string, unknown>, arg: string | undefined): void {
+  if (!COMMANDS.includes(command)) fail(`Unknown command "${command}".\n\n${HELP}`);
+  if (command === 'organisation create') {
+    if (!values.role || !values.code || !values.name)
+      fail('organisation create needs --role, --code and --name (see --help)');
+    if (!ORGANISATION_ROLES.includes(values.role as OrganisationRole))
+      fail(`--role must be one of ${ORGANISATION_ROLES.join(', ')}`);
+  }
+  if (command === 'key create' && !values.organisation) fail('key create needs --organisation ID_OR_CODE (see --help)');
+  if (command === 'key revoke' && !arg) fail('key revoke needs the key id (see key list)');
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -44,6 +59,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
+  checkOptions(`${noun} ${verb ?? ''}`.trim(), values, arg);
   if (!process.env.DATABASE_URL) {
     process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 5433}/idp`;
     process.stderr.write(`DATABASE_URL not set: using the embedded Postgres of npm start\n`);
