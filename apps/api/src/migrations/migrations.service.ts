@@ -3,7 +3,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
-import { QueryFailedError, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Environment } from '@idp/config';
 import {
@@ -145,7 +145,7 @@ export class MigrationsService {
     });
   }
 
-  private async kickoffOnce(dto: KickoffDto, actor: Actor): Promise<KickoffOutcome> {
+  private async kickoffOnce(dto: KickoffDto, actor: Actor, attempt = 1): Promise<KickoffOutcome> {
     if (dto.currentSupplier.toUpperCase() === dto.newSupplier.toUpperCase()) {
       throw this.invalid('newSupplier', 'newSupplier must differ from currentSupplier');
     }
@@ -156,40 +156,40 @@ export class MigrationsService {
       );
     }
     const print = fingerprint(dto);
-    let row = await this.findOpen(dto.practiceOdsCode);
-    let created = false;
+    const id = randomUUID();
+    const candidate = this.migrations.create({
+      id,
+      workflowId: idpWorkflowId(id),
+      practiceOdsCode: dto.practiceOdsCode,
+      practiceName: dto.practiceName.trim(),
+      icbCode: dto.icbCode,
+      currentSupplier: dto.currentSupplier.toUpperCase(),
+      newSupplier: dto.newSupplier.toUpperCase(),
+      deliveryPartner: dto.deliveryPartner ?? null,
+      plannedGoLive: dto.plannedGoLive,
+      forecastGoLive: dto.plannedGoLive,
+      status: 'starting',
+      stage: 'preparing',
+      graphVersion: CURRENT_GRAPH_VERSION,
+      requestFingerprint: print,
+      createdBy: { role: actor.role, organisationId: actor.organisationId },
+      revision: 0,
+    });
+    // One round trip for a new kickoff. The only possible conflict is the practice's open migration (the partial
+    // unique index; id and workflowId are fresh), which DO NOTHING leaves in place: then this kickoff is its repeat
+    // or a conflicting one, decided below. (Not save(): it would SELECT the id first and wrap this in a transaction.)
+    const inserted = await this.migrations
+      .createQueryBuilder()
+      .insert()
+      .values(candidate as QueryDeepPartialEntity<MigrationEntity>)
+      .orIgnore()
+      .execute();
+    const created = (inserted.raw as unknown[]).length > 0;
+    const row = created ? candidate : await this.findOpen(dto.practiceOdsCode);
     if (!row) {
-      const id = randomUUID();
-      const candidate = this.migrations.create({
-        id,
-        workflowId: idpWorkflowId(id),
-        practiceOdsCode: dto.practiceOdsCode,
-        practiceName: dto.practiceName.trim(),
-        icbCode: dto.icbCode,
-        currentSupplier: dto.currentSupplier.toUpperCase(),
-        newSupplier: dto.newSupplier.toUpperCase(),
-        deliveryPartner: dto.deliveryPartner ?? null,
-        plannedGoLive: dto.plannedGoLive,
-        forecastGoLive: dto.plannedGoLive,
-        status: 'starting',
-        stage: 'preparing',
-        graphVersion: CURRENT_GRAPH_VERSION,
-        requestFingerprint: print,
-        createdBy: { role: actor.role, organisationId: actor.organisationId },
-        revision: 0,
-      });
-      try {
-        // insert, not save: save() first SELECTs the id and wraps the INSERT in a transaction (4 round trips, not 1).
-        await this.migrations.insert(candidate as QueryDeepPartialEntity<MigrationEntity>);
-        row = candidate;
-        created = true;
-      } catch (error) {
-        // Another kickoff for the same practice won the race: treat this one as its repeat.
-        if (!(error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505'))
-          throw error;
-        row = await this.findOpen(dto.practiceOdsCode);
-        if (!row) throw error;
-      }
+      // The open migration that blocked the insert closed in the meantime: the practice is free again.
+      if (attempt < 3) return this.kickoffOnce(dto, actor, attempt + 1);
+      throw new Error(`kickoff for ${dto.practiceOdsCode}: its open migration keeps changing; try again`);
     }
     if (row.requestFingerprint !== print) {
       throw new ProblemException(HttpStatus.CONFLICT, {
