@@ -22,6 +22,7 @@ import {
   applySignOff,
   nextAlertAt,
   ProcessRejection,
+  recordDeliveryFailure,
   startProcess,
   statusOf,
   takeDueAlerts,
@@ -262,6 +263,17 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
             plannedGoLive: state.plannedGoLive,
             forecastGoLive: statusOf(state, Date.now()).forecastGoLive,
           },
+          // A channel that still fails after every retry must not end the migration: it is reported on it instead.
+        }).catch(async (error: unknown) => {
+          recordDeliveryFailure(state, alert);
+          await appendAudit({
+            eventKey: `${info.workflowId}:notification-failed:${alert.key}`,
+            migrationId,
+            actor: { role: 'system', organisationId: 'idp-orchestrator' },
+            action: 'notification.failed',
+            details: { kind: alert.kind, error: error instanceof Error ? error.message : String(error) },
+            occurredAt: new Date().toISOString(),
+          });
         }),
       ),
     );

@@ -614,6 +614,13 @@ export function applyParticipants(state: IdpState, participants: Participant[], 
   touch(state);
 }
 
+/** Notes on the migration that a message could not be delivered after every retry (shown in its status). */
+export function recordDeliveryFailure(state: IdpState, alert: Alert): void {
+  const warning = `notification-failed:${alert.kind}`;
+  if (!state.warnings.includes(warning)) state.warnings = [...state.warnings, warning];
+  touch(state);
+}
+
 function raise(state: IdpState, alert: Alert): void {
   if (state.sentAlerts.includes(alert.key)) return;
   state.sentAlerts.push(alert.key);
