@@ -233,13 +233,10 @@ export class ProcessStatusDto {
   asOf: string;
 }
 
-/** A migration: its registry entry and its live process status. */
-export class MigrationViewDto {
+/** Which migration and who takes part in it: shared by the full view and the list line. */
+export class MigrationPartiesDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
-
-  @ApiProperty({ example: 'idp-5b1d0f7e-3c55-4d0b-9a43-6f1f0e3a4b2c' })
-  workflowId: string;
 
   @ApiProperty({ example: 'A81001' })
   practiceOdsCode: string;
@@ -258,6 +255,12 @@ export class MigrationViewDto {
 
   @ApiProperty({ type: String, nullable: true, example: 'CSU-MIDLANDS' })
   deliveryPartner: string | null;
+}
+
+/** A migration: its registry entry and its live process status. */
+export class MigrationViewDto extends MigrationPartiesDto {
+  @ApiProperty({ example: 'idp-5b1d0f7e-3c55-4d0b-9a43-6f1f0e3a4b2c' })
+  workflowId: string;
 
   @ApiProperty(DATE)
   plannedGoLive: string;
@@ -291,28 +294,7 @@ export class MigrationViewDto {
 }
 
 /** A line of the portfolio list, from the read model. */
-export class MigrationSummaryDto {
-  @ApiProperty({ format: 'uuid' })
-  id: string;
-
-  @ApiProperty({ example: 'A81001' })
-  practiceOdsCode: string;
-
-  @ApiProperty({ example: 'Riverside Surgery' })
-  practiceName: string;
-
-  @ApiProperty({ example: 'QHG' })
-  icbCode: string;
-
-  @ApiProperty({ example: 'EMIS' })
-  currentSupplier: string;
-
-  @ApiProperty({ example: 'TPP' })
-  newSupplier: string;
-
-  @ApiProperty({ type: String, nullable: true, example: 'CSU-MIDLANDS' })
-  deliveryPartner: string | null;
-
+export class MigrationSummaryDto extends MigrationPartiesDto {
   @ApiProperty({ enum: MIGRATION_STATUSES })
   status: string;
 
