@@ -42,6 +42,7 @@ export default tseslint.config(
                 '@idp/persistence',
                 '@idp/config',
                 '@idp/notifications',
+                '@idp/security',
                 '@idp/activities',
               ],
               message:

@@ -16,6 +16,7 @@ import { prettyFactory } from 'pino-pretty';
 import { redactUrl, startEmbeddedPostgres } from './services/embedded-postgres';
 import { canConnect } from './services/ports';
 import { forEachLine, repoRoot, sleep, stopChild, waitForExit, withParentDeathSignal } from './services/process';
+import { embeddedEncryptionKey } from './services/secrets';
 import { startTemporalDevServer } from './services/temporal-dev-server';
 
 /** A started service as the orchestrator sees it. */
@@ -162,6 +163,8 @@ const steps: Step[] = [
         onLog: (line) => process.stderr.write(`${colour('postgres')} ${line}\n`),
       });
       env.DATABASE_URL = pg.url;
+      // The embedded database's encrypted fields are readable only with the key kept beside it.
+      env.DATA_ENCRYPTION_KEY ||= embeddedEncryptionKey(DATA);
       summary.push(['Postgres', redactUrl(pg.url)]);
       return [{ name: 'postgres', stop: pg.stop, exited: pg.exited.then(describeExit) }];
     },

@@ -10,6 +10,7 @@
  *
  * Sizes come from BENCH_* variables (see `config` below); BENCH_OUT writes the report elsewhere.
  */
+import { generateEncryptionKey } from '@idp/security';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -453,6 +454,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       OPERATOR_API_KEY: operatorKey,
       ALLOW_COMPRESSED_TIME: 'false',
+      DATA_ENCRYPTION_KEY: generateEncryptionKey(),
       ...config.appEnv,
     };
     // The worker starts after the kickoff rounds (unless BENCH_WORKER_DURING_KICKOFFS=1): they compare two ways of

@@ -1,3 +1,4 @@
+import { generateEncryptionKey } from '../../libs/security/src/encryption';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflows } from '../../infra/scripts/bundle-workflows';
@@ -67,6 +68,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_CLI = temporal.value.cliPath;
   process.env.DATABASE_URL = postgres.value.url;
   process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
+  process.env.DATA_ENCRYPTION_KEY ||= generateEncryptionKey();
   globalThis.__IDP_TEST_SERVICES__ = { stop: stopAll };
 
   if (process.env.TEST_VERBOSE) {

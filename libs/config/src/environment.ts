@@ -86,6 +86,17 @@ export class Environment {
   @MinLength(3, { message: 'SMTP_FROM must be a sender such as "IDP Orchestrator <idp@example.nhs.uk>"' })
   SMTP_FROM = 'IDP Orchestrator <idp-orchestrator@localhost>';
 
+  /**
+   * Key for data encrypted at rest (patient identifiers, webhook secrets): 32 random bytes, base64
+   * (`openssl rand -base64 32`). `npm start` makes one for the embedded default and keeps it in `.data/`.
+   * Losing it makes those fields unreadable; rotate by re-encrypting (see README).
+   */
+  @IsString({ message: 'DATA_ENCRYPTION_KEY is required: 32 random bytes, base64 (openssl rand -base64 32)' })
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'DATA_ENCRYPTION_KEY must be 32 random bytes, base64 encoded (openssl rand -base64 32)',
+  })
+  DATA_ENCRYPTION_KEY: string;
+
   /** Path of a prebuilt workflow bundle (made by `npm run build`); without it the worker bundles at start. */
   @IsOptional()
   @IsString()

@@ -5,6 +5,7 @@ import { MilestoneEntity } from './entities/milestone.entity';
 import { NotificationEntity } from './entities/notification.entity';
 import { InitialSchema1764230400000 } from './migrations/1764230400000-initial-schema';
 import { OrganisationsAndKeys1764316800000 } from './migrations/1764316800000-organisations-and-keys';
+import { OrganisationIntegrations1764403200000 } from './migrations/1764403200000-organisation-integrations';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { IdempotencyRecordEntity } from './entities/idempotency-record.entity';
 import { OrganisationEntity } from './entities/organisation.entity';
@@ -19,7 +20,11 @@ export const ENTITIES = [
   IdempotencyRecordEntity,
 ];
 /** Listed by class, not by glob, so the same list works from TypeScript sources (tests) and from dist/. */
-export const MIGRATIONS = [InitialSchema1764230400000, OrganisationsAndKeys1764316800000];
+export const MIGRATIONS = [
+  InitialSchema1764230400000,
+  OrganisationsAndKeys1764316800000,
+  OrganisationIntegrations1764403200000,
+];
 
 /** TypeORM options for a Postgres URL. Schema changes go through migrations only, never `synchronize`. */
 export function dataSourceOptions(url: string): DataSourceOptions {

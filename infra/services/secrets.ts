@@ -1,0 +1,16 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { generateEncryptionKey } from '@idp/security';
+
+/**
+ * The embedded default's DATA_ENCRYPTION_KEY: made once and kept beside the embedded database (`.data/`), so a
+ * restart can read what the last run encrypted. Production sets DATA_ENCRYPTION_KEY from its secret store.
+ */
+export function embeddedEncryptionKey(dataDir: string): string {
+  const file = path.join(dataDir, 'data-encryption.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const key = generateEncryptionKey();
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
