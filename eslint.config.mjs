@@ -43,6 +43,7 @@ export default tseslint.config(
                 '@idp/config',
                 '@idp/notifications',
                 '@idp/security',
+                '@idp/webhooks',
                 '@idp/activities',
               ],
               message:
