@@ -40,6 +40,8 @@ interface Step {
 interface StepContext {
   env: NodeJS.ProcessEnv;
   summary: Array<[label: string, value: string]>;
+  /** Lines printed under the summary box once everything is up (e.g. demo keys shown once). */
+  notes: string[];
 }
 
 const ROOT = repoRoot();
@@ -95,18 +97,18 @@ function startNodeService(name: string, entry: string, env: NodeJS.ProcessEnv, a
   };
 }
 
-/** Runs a built Node entry point to completion; rejects with its output when it fails. */
-async function runNodeTask(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<void> {
+/** Runs a built Node entry point to completion and returns its output; rejects with it when it fails. */
+async function runNodeTask(name: string, entry: string, env: NodeJS.ProcessEnv, echo = true): Promise<string[]> {
   const child = spawn(process.execPath, [entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = colour(name);
   const output: string[] = [];
   forEachLine(child.stdout, (line) => {
     output.push(line);
-    process.stdout.write(`${prefix} ${line}\n`);
+    if (echo) process.stdout.write(`${prefix} ${line}\n`);
   });
   forEachLine(child.stderr, (line) => {
     output.push(line);
-    process.stderr.write(`${prefix} ${line}\n`);
+    if (echo) process.stderr.write(`${prefix} ${line}\n`);
   });
   const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.once('error', reject);
@@ -117,6 +119,7 @@ async function runNodeTask(name: string, entry: string, env: NodeJS.ProcessEnv):
       `${name} failed (${describeExit(result)})${output.length ? `: ${output.slice(-20).join('\n')}` : ''}`,
     );
   }
+  return output;
 }
 
 /**
@@ -143,6 +146,9 @@ function colour(name: string): string {
   return `\x1b[${colourOf.get(name)}m[${name}]\x1b[0m`;
 }
 
+/** Whether `npm start` runs its own Postgres (then it also seeds the demo organisations). */
+let embeddedPostgres = false;
+
 const steps: Step[] = [
   {
     name: 'postgres',
@@ -163,6 +169,7 @@ const steps: Step[] = [
         onLog: (line) => process.stderr.write(`${colour('postgres')} ${line}\n`),
       });
       env.DATABASE_URL = pg.url;
+      embeddedPostgres = true;
       // The embedded database's encrypted fields are readable only with the key kept beside it.
       env.DATA_ENCRYPTION_KEY ||= embeddedEncryptionKey(DATA);
       summary.push(['Postgres', redactUrl(pg.url)]);
@@ -239,6 +246,17 @@ const steps: Step[] = [
     },
   },
   {
+    name: 'demo data',
+    async start({ env, notes }) {
+      // The embedded default is for trying the system out: it comes with demo organisations. An external
+      // database gets none unless asked (SEED_DEMO=true); SEED_DEMO=false skips them on the embedded one too.
+      const seed = env.SEED_DEMO ? env.SEED_DEMO === 'true' : embeddedPostgres;
+      if (!seed) return [];
+      notes.push(...(await runNodeTask('seed', builtEntry('infra/demo/seed.js'), env, false)));
+      return [];
+    },
+  },
+  {
     name: 'apps',
     async start({ env }) {
       const port = intFromEnv(env, 'PORT', 3000);
@@ -302,6 +320,7 @@ async function main(): Promise<void> {
   }
   const env: NodeJS.ProcessEnv = { ...process.env };
   const summary: StepContext['summary'] = [];
+  const notes: string[] = [];
   const stack: Running[][] = [];
   let stopping: Promise<void> | undefined;
   // The step being started: shutdown waits for it, so a service that comes up mid-shutdown is stopped too.
@@ -341,7 +360,7 @@ async function main(): Promise<void> {
   try {
     for (const step of steps) {
       if (stopping) return;
-      const pending = step.start({ env, summary });
+      const pending = step.start({ env, summary, notes });
       inFlight = pending.then(
         (running) => {
           stack.push(running);
@@ -365,6 +384,7 @@ async function main(): Promise<void> {
     const base = `http://localhost:${port}`;
     summary.unshift(['API', `${base}/v1`], ['OpenAPI docs', `${base}/docs`]);
     printBox(summary);
+    if (notes.length > 0) console.log(`${notes.join('\n')}\n`);
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     await shutdown(1, `start failed: ${error instanceof Error ? error.message : String(error)}`);

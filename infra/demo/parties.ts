@@ -1,0 +1,50 @@
+import type { OrganisationRole } from '@idp/persistence';
+
+/*
+ * The demo's cast: one ICB, its delivery partner, sandbox suppliers that each behave differently, and the
+ * practices whose migrations `npm run demo` kicks off. `npm start` registers them (infra/demo/seed.ts).
+ */
+export interface DemoOrganisation {
+  role: OrganisationRole;
+  code: string;
+  name: string;
+  contactEmail?: string;
+}
+
+export const DEMO_ICB: DemoOrganisation = {
+  role: 'icb',
+  code: 'QHG',
+  name: 'NHS Demo Integrated Care Board',
+  contactEmail: 'digital.team@demo-icb.example',
+};
+export const DEMO_DELIVERY_PARTNER: DemoOrganisation = {
+  role: 'delivery-partner',
+  code: 'CSU-DEMO',
+  name: 'Demo Commissioning Support Unit',
+  contactEmail: 'migrations@demo-csu.example',
+};
+export const DEMO_CURRENT_SUPPLIER: DemoOrganisation = {
+  role: 'supplier',
+  code: 'SANDBOX-OLD',
+  name: 'Sandbox current supplier',
+};
+/** New suppliers: one on time, one late with its deliveries, one whose data has issues in the first round. */
+export const DEMO_NEW_SUPPLIERS = {
+  prompt: { role: 'supplier', code: 'SANDBOX-NEW', name: 'Sandbox new supplier (on time)' },
+  late: { role: 'supplier', code: 'SANDBOX-LATE', name: 'Sandbox new supplier (late)' },
+  issues: { role: 'supplier', code: 'SANDBOX-ISSUES', name: 'Sandbox new supplier (data issues)' },
+} satisfies Record<string, DemoOrganisation>;
+
+export const DEMO_PRACTICES: DemoOrganisation[] = [
+  { role: 'practice', code: 'Y90001', name: 'Riverside Surgery' },
+  { role: 'practice', code: 'Y90002', name: 'Hillview Medical Centre' },
+  { role: 'practice', code: 'Y90003', name: 'Canal Street Health Centre' },
+];
+
+export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
+  DEMO_ICB,
+  DEMO_DELIVERY_PARTNER,
+  DEMO_CURRENT_SUPPLIER,
+  ...Object.values(DEMO_NEW_SUPPLIERS),
+  ...DEMO_PRACTICES,
+];

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AdminModule } from '../../apps/api/src/cli/admin.module';
+import { OrganisationsService } from '../../apps/api/src/organisations/organisations.service';
+import { DEMO_ORGANISATIONS } from './parties';
+
+/**
+ * Registers the demo organisations on the embedded default (run by `npm start` after migrations). Their API
+ * keys are printed the first time only: they are stored hashed, so a later start cannot show them again.
+ */
+async function main(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(AdminModule, { logger: false, abortOnError: false });
+  try {
+    const organisations = app.get(OrganisationsService);
+    const existing = new Set((await organisations.list()).map((o) => o.code));
+    const created: Array<{ code: string; name: string; key: string }> = [];
+    for (const org of DEMO_ORGANISATIONS) {
+      if (existing.has(org.code)) continue;
+      await organisations.create(org);
+      const { key } = await organisations.createKey(org.code, 'demo');
+      created.push({ code: org.code, name: org.name, key });
+    }
+    if (created.length === 0) {
+      console.log('Demo organisations are registered (their keys were printed at the first start).');
+      console.log('A new key: npm run admin -- key create --organisation QHG');
+      return;
+    }
+    console.log('Demo organisations registered. Their API keys, shown this once:');
+    for (const c of created) console.log(`  ${c.code.padEnd(15)} ${c.key}  ${c.name}`);
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`demo seed failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
