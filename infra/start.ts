@@ -262,6 +262,8 @@ const steps: Step[] = [
       const port = intFromEnv(env, 'PORT', 3000);
       // Otherwise a leftover API from an earlier run would answer the health check in place of ours.
       await assertPortFree(port, 'the API', 'set PORT, or stop whatever listens there');
+      // The embedded default is a sandbox: `npm run demo` kicks off migrations whose working days last seconds.
+      if (embeddedPostgres && env.ALLOW_COMPRESSED_TIME === undefined) env.ALLOW_COMPRESSED_TIME = 'true';
       const bundle = path.join(DIST, 'workflow-bundle.js');
       if (!env.WORKFLOW_BUNDLE_PATH && existsSync(bundle)) env.WORKFLOW_BUNDLE_PATH = bundle;
       const api = builtEntry('apps/api/src/main.js');
