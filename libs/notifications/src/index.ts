@@ -7,3 +7,4 @@ export * from './notification.service';
 export * from './notifications.module';
 export * from './channels/notify.channel';
 export * from './channels/webhook.channel';
+export * from './messages/weekly-digest';

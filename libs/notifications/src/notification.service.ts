@@ -76,7 +76,12 @@ export class NotificationService {
    * One email about no single migration (the weekly digest), through the outbox under `key`: a repeat with the
    * same key sends nothing. Throws when it cannot be delivered, so the calling activity retries.
    */
-  async sendEmail(key: string, to: Participant, message: RenderedMessage, about: MessageSubject): Promise<Delivery> {
+  async sendEmail(
+    key: string,
+    to: Participant,
+    message: RenderedMessage,
+    about: MessageSubject,
+  ): Promise<'delivered' | 'skipped'> {
     const channel = this.channels.find((c) => c.name === 'email');
     if (!channel || !(await channel.canReach(to, null)))
       throw new PermanentDeliveryError('no email channel can reach this recipient (is SMTP_URL set?)');
