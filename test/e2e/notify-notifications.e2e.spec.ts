@@ -12,7 +12,13 @@ import {
   type NotificationChannel,
 } from '@idp/notifications';
 import { NotificationEntity } from '@idp/persistence';
+import { compressedPolicy, CURRENT_GRAPH_VERSION } from '@idp/domain';
+import { idpWorkflowId } from '@idp/temporal';
+import type { idp } from '@idp/workflows';
+import { statusQuery } from '@idp/workflows/idp/messages';
+import { startActivitiesWorker } from '../support/activities-worker';
 import { notifyApiKey, startNotifyStandIn, type NotifyStandIn } from '../support/notify-stand-in';
+import { eventually, sampleKickoff } from '../support/worker-harness';
 
 /*
  * GOV.UK Notify email and SMS through the real notifications-node-client, against a local stand-in of the Notify
@@ -226,5 +232,50 @@ describe('GOV.UK Notify notifications', () => {
     expect(row).toMatchObject({ channel: 'email', status: 'failed', attempts: 1 });
     expect(row.last_error).toContain('HTTP 403');
     expect(row.last_error).not.toContain(wrong.secret);
+  });
+
+  it('carries a workflow’s kickoff alert to participants by Notify, and reports an undeliverable number on the migration at once', async () => {
+    const worker = await startActivitiesWorker();
+    try {
+      const migrationId = randomUUID();
+      const base = sampleKickoff(migrationId);
+      const participants: Participant[] = [
+        { ...byEmail, email: `gp-${migrationId.slice(0, 8)}@example.nhs.uk` },
+        { ...bySms, phone: '+447700900456' },
+        { name: 'Ian ICB', organisation: 'ICB QHG', role: 'icb', phone: '01632 960001', notificationPreference: 'sms' },
+      ];
+      const handle = await worker.client.workflow.start<typeof idp>('idp', {
+        workflowId: idpWorkflowId(migrationId),
+        taskQueue: worker.taskQueue,
+        args: [
+          { kickoff: { ...base, participants }, policy: compressedPolicy(60_000), graphVersion: CURRENT_GRAPH_VERSION },
+        ],
+      });
+      try {
+        // Not retried for a day: a landline cannot become a mobile, so the warning shows within seconds.
+        const status = await eventually(async () => {
+          const s = await handle.query(statusQuery, Date.now());
+          return s.warnings.includes('notification-failed:kickoff') && s;
+        }, 15_000);
+        expect(status.status).toBe('active');
+        const kickoffs = notify.accepted.filter((r) => r.body.reference?.startsWith(`idp-${migrationId}:kickoff`));
+        expect(kickoffs.map((r) => [r.type, r.body.email_address ?? r.body.phone_number])).toEqual([
+          ['email', participants[0].email],
+          ['sms', '+447700900456'],
+        ]);
+        expect(kickoffs[0].body.personalisation?.subject).toBe(
+          `Initial data production has started – Riverside Surgery (${base.practiceOdsCode})`,
+        );
+        expect(await outbox(migrationId)).toMatchObject([
+          { channel: 'email', status: 'sent' },
+          { channel: 'sms', status: 'sent' },
+          { channel: 'sms', recipient_role: 'icb', status: 'failed', attempts: 1 },
+        ]);
+      } finally {
+        await handle.terminate('test finished');
+      }
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -1,16 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { DataSource } from 'typeorm';
-import { ActivitiesModule, DigestActivities, IdpActivities } from '@idp/activities';
-import { AppConfigModule } from '@idp/config';
+import type { DataSource } from 'typeorm';
 import { ensureWeeklyDigestSchedule } from '@idp/temporal';
 import type { weeklyDigest } from '@idp/workflows';
-import { bindActivities, bindDigestActivities } from '../../apps/worker/src/temporal-worker.service';
+import { startActivitiesWorker, type ActivitiesWorker } from '../support/activities-worker';
 import { freePort } from '../support/api-process';
 import { createParty, unusedIcbCode } from '../support/parties';
 import { eventually, randomOdsCode } from '../support/worker-harness';
@@ -24,14 +19,10 @@ import { eventually, randomOdsCode } from '../support/worker-harness';
 describe('the weekly digest', () => {
   const mail: ParsedMail[] = [];
   let smtp: SMTPServer;
-  let app: INestApplicationContext;
+  let worker: ActivitiesWorker;
   let db: DataSource;
-  let nativeConnection: NativeConnection;
-  let connection: Connection;
   let client: Client;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = `digest-${randomUUID()}`;
+  let taskQueue: string;
   const tag = randomBytes(3).toString('hex');
   const icbEmail = `icb-${tag}@icb.example`;
   const partnerEmail = `dp-${tag}@csu.example`;
@@ -51,33 +42,12 @@ describe('the weekly digest', () => {
     await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
     process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
     process.env.PUBLIC_BASE_URL = 'https://idp.example.nhs.uk';
-    // Compiled here, not at import: the configuration is read when the module is built.
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppConfigModule.forRoot(), ActivitiesModule],
-    }).compile();
-    app = await moduleRef.init();
-    db = app.get(DataSource);
-    nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    worker = await Worker.create({
-      connection: nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
-      activities: {
-        ...bindActivities(app.get(IdpActivities)),
-        ...bindDigestActivities(app.get(DigestActivities)),
-      },
-    });
-    running = worker.run();
-    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    client = new Client({ connection });
+    worker = await startActivitiesWorker();
+    ({ db, client, taskQueue } = worker);
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await nativeConnection?.close();
-    await connection?.close();
-    await app?.close();
+    await worker?.stop();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     process.env = saved;
   });
