@@ -3,11 +3,12 @@ import type { Client } from '@temporalio/client';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { DataSource } from 'typeorm';
-import { ensureWeeklyDigestSchedule } from '@idp/temporal';
+import { ensureWeeklyDigestSchedule, WEEKLY_DIGEST_SCHEDULE_ID } from '@idp/temporal';
 import type { weeklyDigest } from '@idp/workflows';
 import { startActivitiesWorker, type ActivitiesWorker } from '../support/activities-worker';
 import { freePort } from '../support/api-process';
 import { createParty, unusedIcbCode } from '../support/parties';
+import { exited, spawnApp } from '../support/processes';
 import { eventually, randomOdsCode } from '../support/worker-harness';
 
 /*
@@ -98,6 +99,17 @@ describe('the weekly digest', () => {
   }
 
   const to = (address: string) => mail.filter((m) => m.to && 'value' in m.to && m.to.value[0]?.address === address);
+
+  it('is created by the worker app at start', async () => {
+    const app = spawnApp('worker', { TEMPORAL_TASK_QUEUE: `digest-app-${tag}` });
+    try {
+      const described = await eventually(() => client.schedule.getHandle(WEEKLY_DIGEST_SCHEDULE_ID).describe(), 30_000);
+      expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'weeklyDigest' });
+    } finally {
+      app.kill('SIGTERM');
+      await exited(app);
+    }
+  });
 
   it('is scheduled for Mondays 07:00 London time, once however many workers start', async () => {
     const scheduleId = `weekly-digest-${tag}-schedule`;
