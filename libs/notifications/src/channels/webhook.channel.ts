@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Participant } from '@idp/domain';
 import { FieldCipher } from '@idp/security';
-import { DEFAULT_WEBHOOK_POLICY, postSignedWebhook, WebhookRejectedError, type WebhookPolicy } from '@idp/webhooks';
+import { postSignedWebhook, WebhookRejectedError, type WebhookPolicy } from '@idp/webhooks';
 import { PermanentDeliveryError, type NotificationChannel, type OutgoingMessage } from './channel';
 
 interface Endpoint {
@@ -9,6 +9,12 @@ interface Endpoint {
   url: string;
   encryptedSecret: string;
 }
+
+/**
+ * Two quick attempts fit inside the notify activity's 10-second heartbeat timeout (it heartbeats between
+ * recipients); Temporal's retry of the activity, with its own backoff, makes the further attempts.
+ */
+export const NOTIFICATION_WEBHOOK_POLICY: WebhookPolicy = { timeoutMs: 4_000, attempts: 2, backoffMs: 500 };
 
 /** Query strings can carry tokens: the outbox keeps scheme, host and path only. */
 const withoutQuery = (url: string) => {
@@ -29,7 +35,7 @@ export class WebhookChannel implements NotificationChannel {
   constructor(
     private readonly db: DataSource,
     encryptionKey: string,
-    private readonly policy: WebhookPolicy = DEFAULT_WEBHOOK_POLICY,
+    private readonly policy: WebhookPolicy = NOTIFICATION_WEBHOOK_POLICY,
   ) {
     this.cipher = new FieldCipher(encryptionKey);
   }
