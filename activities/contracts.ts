@@ -48,3 +48,26 @@ export interface IdpActivityContract {
   appendAudit(event: AuditEventInput): Promise<void>;
   notify(input: NotifyInput): Promise<NotifyResult>;
 }
+
+/** An organisation that gets the weekly digest: an ICB or delivery partner with a contact email. */
+export interface DigestRecipient {
+  organisationId: string;
+  code: string;
+}
+
+export interface SendDigestInput {
+  /** The schedule run (its workflow id): one digest per organisation per run, however often it is retried. */
+  runId: string;
+  organisationId: string;
+}
+
+export interface SendDigestResult {
+  /** `sent`; `already-sent` on a retry of a run; `nothing-to-report` for an organisation with no open migrations. */
+  outcome: 'sent' | 'already-sent' | 'nothing-to-report';
+  migrations: number;
+}
+
+export interface DigestActivityContract {
+  listDigestRecipients(): Promise<DigestRecipient[]>;
+  sendDigest(input: SendDigestInput): Promise<SendDigestResult>;
+}

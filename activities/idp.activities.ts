@@ -141,11 +141,12 @@ export class IdpActivities implements IdpActivityContract {
       () => heartbeat(),
     );
     if (outcome.failed.length > 0) {
-      // Retried by Temporal with backoff; messages already sent are skipped on the retry.
-      throw ApplicationFailure.retryable(
-        `${outcome.failed.length} of ${input.recipients.length} notifications failed: ${outcome.failed.map((f) => f.error).join('; ')}`,
-        'NotificationDeliveryFailed',
-      );
+      const message = `${outcome.failed.length} of ${input.recipients.length} notifications failed: ${outcome.failed.map((f) => f.error).join('; ')}`;
+      // Refusals a retry cannot fix (unknown template, invalid number) are reported on the migration at once;
+      // anything else is retried by Temporal with backoff, and messages already sent are skipped on the retry.
+      if (outcome.failed.every((f) => f.permanent))
+        throw ApplicationFailure.nonRetryable(message, 'NotificationDeliveryFailed');
+      throw ApplicationFailure.retryable(message, 'NotificationDeliveryFailed');
     }
     return { delivered: outcome.delivered, skipped: outcome.skipped };
   }

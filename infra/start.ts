@@ -212,6 +212,10 @@ const steps: Step[] = [
   {
     name: 'mail',
     async start({ env, summary }) {
+      if (env.EMAIL_PROVIDER === 'notify') {
+        summary.push(['Email', `GOV.UK Notify (${env.NOTIFY_BASE_URL ?? 'https://api.notifications.service.gov.uk'})`]);
+        return [];
+      }
       if (env.SMTP_URL) {
         summary.push(['Email', `${redactUrl(env.SMTP_URL)} (external SMTP)`]);
         return [];

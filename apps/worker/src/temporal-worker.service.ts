@@ -1,9 +1,15 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { IdpActivities, type IdpActivityContract } from '@idp/activities';
+import {
+  DigestActivities,
+  IdpActivities,
+  type DigestActivityContract,
+  type IdpActivityContract,
+} from '@idp/activities';
 import type { Environment } from '@idp/config';
-import { describeTemporalError, ensureSearchAttributes } from '@idp/temporal';
+import { describeTemporalError, ensureSearchAttributes, ensureWeeklyDigestSchedule } from '@idp/temporal';
 
 /** Binds an injectable's contract methods into the plain object `Worker.create` takes. */
 export function bindActivities(service: IdpActivityContract): IdpActivityContract {
@@ -12,6 +18,14 @@ export function bindActivities(service: IdpActivityContract): IdpActivityContrac
     projectState: service.projectState.bind(service),
     appendAudit: service.appendAudit.bind(service),
     notify: service.notify.bind(service),
+  };
+}
+
+/** The weekly digest's activities, bound likewise. */
+export function bindDigestActivities(service: DigestActivityContract): DigestActivityContract {
+  return {
+    listDigestRecipients: service.listDigestRecipients.bind(service),
+    sendDigest: service.sendDigest.bind(service),
   };
 }
 
@@ -39,6 +53,7 @@ export class TemporalWorkerService implements OnApplicationShutdown {
   constructor(
     private readonly config: ConfigService<Environment, true>,
     private readonly activities: IdpActivities,
+    private readonly digestActivities: DigestActivities,
   ) {}
 
   async start(): Promise<void> {
@@ -49,6 +64,9 @@ export class TemporalWorkerService implements OnApplicationShutdown {
       this.connection = await NativeConnection.connect({ address });
       const added = await ensureSearchAttributes(this.connection, namespace);
       if (added.length > 0) this.logger.log({ msg: 'registered search attributes', added });
+      const client = new Client({ connection: this.connection, namespace });
+      if (await ensureWeeklyDigestSchedule(client, { taskQueue }))
+        this.logger.log({ msg: 'created the weekly digest schedule', taskQueue });
     } catch (error) {
       throw new Error(describeTemporalError(error, address));
     }
@@ -57,7 +75,7 @@ export class TemporalWorkerService implements OnApplicationShutdown {
       namespace,
       taskQueue,
       ...workflowSource(this.config.get('WORKFLOW_BUNDLE_PATH', { infer: true })),
-      activities: bindActivities(this.activities),
+      activities: { ...bindActivities(this.activities), ...bindDigestActivities(this.digestActivities) },
     });
     this.running = this.worker.run();
     this.running.catch((error: unknown) => {

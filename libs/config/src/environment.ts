@@ -9,10 +9,21 @@ import {
   Max,
   Min,
   MinLength,
+  IsUUID,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const EMAIL_PROVIDERS = ['smtp', 'notify'] as const;
+/** `<key name>-<service id>-<secret>`: the two UUIDs at the end are what the client signs its JWT with. */
+const NOTIFY_API_KEY_PATTERN =
+  /^[A-Za-z0-9_-]+-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
+const needsNotify = (env: Environment) =>
+  env.EMAIL_PROVIDER === 'notify' ||
+  env.NOTIFY_API_KEY !== undefined ||
+  env.NOTIFY_EMAIL_TEMPLATE_ID !== undefined ||
+  env.NOTIFY_SMS_TEMPLATE_ID !== undefined;
 
 /**
  * Every environment variable the API and the worker read. `.env.example` documents the same list; a value that
@@ -85,6 +96,41 @@ export class Environment {
   @IsString()
   @MinLength(3, { message: 'SMTP_FROM must be a sender such as "IDP Orchestrator <idp@example.nhs.uk>"' })
   SMTP_FROM = 'IDP Orchestrator <idp-orchestrator@localhost>';
+
+  /** Who sends email to participants whose preference is email: SMTP (default) or GOV.UK Notify. */
+  @IsIn(EMAIL_PROVIDERS, { message: `EMAIL_PROVIDER must be one of ${EMAIL_PROVIDERS.join(', ')}` })
+  EMAIL_PROVIDER: (typeof EMAIL_PROVIDERS)[number] = 'smtp';
+
+  /**
+   * GOV.UK Notify API key (`name-serviceid-secret`, from Notify's API integration page). Required when
+   * EMAIL_PROVIDER=notify or a Notify template id is set; SMS goes out only through Notify.
+   */
+  @ValidateIf(needsNotify)
+  @IsString({ message: 'NOTIFY_API_KEY is required when EMAIL_PROVIDER=notify or a NOTIFY_*_TEMPLATE_ID is set' })
+  @Matches(NOTIFY_API_KEY_PATTERN, {
+    message: 'NOTIFY_API_KEY must be a GOV.UK Notify API key: <key name>-<service id>-<secret key>',
+  })
+  NOTIFY_API_KEY?: string;
+
+  /** GOV.UK Notify's API; tests point it at a local stand-in. */
+  @IsString()
+  @Matches(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, {
+    message: 'NOTIFY_BASE_URL must be an http(s) origin, e.g. https://api.notifications.service.gov.uk',
+  })
+  NOTIFY_BASE_URL = 'https://api.notifications.service.gov.uk';
+
+  /** Notify email template with the personalisation fields ((subject)) and ((body)) (README has its content). */
+  @ValidateIf((env: Environment) => env.EMAIL_PROVIDER === 'notify' || env.NOTIFY_EMAIL_TEMPLATE_ID !== undefined)
+  @IsUUID('all', {
+    message:
+      'NOTIFY_EMAIL_TEMPLATE_ID must be the id (a UUID) of a Notify email template; required when EMAIL_PROVIDER=notify',
+  })
+  NOTIFY_EMAIL_TEMPLATE_ID?: string;
+
+  /** Notify text message template with ((subject)) and ((link)); unset: nobody gets SMS. */
+  @IsOptional()
+  @IsUUID('all', { message: 'NOTIFY_SMS_TEMPLATE_ID must be the id (a UUID) of a Notify text message template' })
+  NOTIFY_SMS_TEMPLATE_ID?: string;
 
   /**
    * Key for data encrypted at rest (patient identifiers, webhook secrets): 32 random bytes, base64

@@ -5,3 +5,6 @@ export * from './channels/log.channel';
 export * from './channels/email.channel';
 export * from './notification.service';
 export * from './notifications.module';
+export * from './channels/notify.channel';
+export * from './channels/webhook.channel';
+export * from './messages/weekly-digest';

@@ -3,15 +3,23 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { Participant } from '@idp/domain';
 import { NotificationEntity } from '@idp/persistence';
-import { NOTIFICATION_CHANNELS, type NotificationChannel } from './channels/channel';
-import type { MessageContext } from './message';
+import {
+  NOTIFICATION_CHANNELS,
+  PermanentDeliveryError,
+  type MessageSubject,
+  type NotificationChannel,
+} from './channels/channel';
+import type { MessageContext, RenderedMessage } from './message';
 import { MESSAGES } from './messages';
 
 export interface DeliveryOutcome {
   delivered: number;
   skipped: number;
-  failed: Array<{ recipient: string; error: string }>;
+  /** `permanent`: the far end refused for a reason a retry cannot fix. */
+  failed: Array<{ recipient: string; error: string; permanent: boolean }>;
 }
+
+type Delivery = 'delivered' | 'skipped' | { error: string; permanent: boolean };
 
 /**
  * Sends a process alert to its recipients through the outbox: each message is recorded under its unique key
@@ -27,10 +35,12 @@ export class NotificationService {
   ) {}
 
   /** The channel for a participant: their preference when it can reach them, else the first that can. */
-  channelFor(to: Participant): NotificationChannel | undefined {
+  async channelFor(to: Participant, migrationId: string | null): Promise<NotificationChannel | undefined> {
     if (to.notificationPreference === 'none') return undefined;
-    const preferred = this.channels.find((c) => c.name === to.notificationPreference && c.canReach(to));
-    return preferred ?? this.channels.find((c) => c.canReach(to));
+    const preferred = this.channels.find((c) => c.name === to.notificationPreference);
+    if (preferred && (await preferred.canReach(to, migrationId))) return preferred;
+    for (const channel of this.channels) if (await channel.canReach(to, migrationId)) return channel;
+    return undefined;
   }
 
   async send(
@@ -42,47 +52,81 @@ export class NotificationService {
     const outcome: DeliveryOutcome = { delivered: 0, skipped: 0, failed: [] };
     for (const [index, ctx] of contexts.entries()) {
       onProgress();
-      const channel = this.channelFor(ctx.recipient);
+      const channel = await this.channelFor(ctx.recipient, migrationId);
       if (!channel) {
         outcome.skipped += 1;
         continue;
       }
-      const message = MESSAGES[ctx.alert.kind].render(ctx);
+      const about: MessageSubject = {
+        kind: ctx.alert.kind,
+        migrationId,
+        url: ctx.migrationUrl,
+        dueAt: ctx.alert.dueAt === undefined ? undefined : new Date(ctx.alert.dueAt).toISOString(),
+      };
       const key = `${keyPrefix}:${ctx.recipient.role}:${index}:${channel.name}`;
-      await this.outbox
-        .createQueryBuilder()
-        .insert()
-        .values({
-          notificationKey: key,
-          migrationId,
-          kind: ctx.alert.kind,
-          channel: channel.name,
-          recipientName: ctx.recipient.name,
-          recipientRole: ctx.recipient.role,
-          recipientAddress: channel.addressOf(ctx.recipient),
-          subject: message.subject,
-          body: message.text,
-          status: 'pending',
-        })
-        .orIgnore()
-        .execute();
-      const row = await this.outbox.findOneByOrFail({ notificationKey: key });
-      if (row.status === 'sent') {
-        outcome.skipped += 1;
-        continue;
-      }
-      try {
-        await this.outbox.increment({ id: row.id }, 'attempts', 1);
-        await channel.deliver({ ...message, to: ctx.recipient, idempotencyKey: key });
-        await this.outbox.update({ id: row.id }, { status: 'sent', sentAt: new Date(), lastError: null });
-        outcome.delivered += 1;
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        await this.outbox.update({ id: row.id }, { status: 'failed', lastError: reason.slice(0, 1000) });
-        this.logger.warn({ msg: 'notification failed', channel: channel.name, key, error: reason });
-        outcome.failed.push({ recipient: ctx.recipient.role, error: reason });
-      }
+      const result = await this.deliverOnce(key, channel, ctx.recipient, MESSAGES[ctx.alert.kind].render(ctx), about);
+      if (result === 'delivered') outcome.delivered += 1;
+      else if (result === 'skipped') outcome.skipped += 1;
+      else outcome.failed.push({ recipient: ctx.recipient.role, ...result });
     }
     return outcome;
+  }
+
+  /**
+   * One email about no single migration (the weekly digest), through the outbox under `key`: a repeat with the
+   * same key sends nothing. Throws when it cannot be delivered, so the calling activity retries.
+   */
+  async sendEmail(
+    key: string,
+    to: Participant,
+    message: RenderedMessage,
+    about: MessageSubject,
+  ): Promise<'delivered' | 'skipped'> {
+    const channel = this.channels.find((c) => c.name === 'email');
+    if (!channel || !(await channel.canReach(to, null)))
+      throw new PermanentDeliveryError('no email channel can reach this recipient (is SMTP_URL set?)');
+    const result = await this.deliverOnce(key, channel, to, message, about);
+    if (typeof result === 'object')
+      throw result.permanent ? new PermanentDeliveryError(result.error) : new Error(result.error);
+    return result;
+  }
+
+  private async deliverOnce(
+    key: string,
+    channel: NotificationChannel,
+    to: Participant,
+    message: RenderedMessage,
+    about: MessageSubject,
+  ): Promise<Delivery> {
+    await this.outbox
+      .createQueryBuilder()
+      .insert()
+      .values({
+        notificationKey: key,
+        migrationId: about.migrationId,
+        kind: about.kind,
+        channel: channel.name,
+        recipientName: to.name,
+        recipientRole: to.role,
+        recipientAddress: await channel.addressOf(to, about.migrationId),
+        subject: message.subject,
+        body: message.text,
+        status: 'pending',
+      })
+      .orIgnore()
+      .execute();
+    const row = await this.outbox.findOneByOrFail({ notificationKey: key });
+    if (row.status === 'sent') return 'skipped';
+    try {
+      await this.outbox.increment({ id: row.id }, 'attempts', 1);
+      await channel.deliver({ ...message, to, idempotencyKey: key, about });
+      await this.outbox.update({ id: row.id }, { status: 'sent', sentAt: new Date(), lastError: null });
+      return 'delivered';
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await this.outbox.update({ id: row.id }, { status: 'failed', lastError: reason.slice(0, 1000) });
+      this.logger.warn({ msg: 'notification failed', channel: channel.name, key, error: reason });
+      return { error: reason, permanent: error instanceof PermanentDeliveryError };
+    }
   }
 }

@@ -9,6 +9,8 @@ import { OrganisationIntegrations1764403200000 } from './migrations/176440320000
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { IdempotencyRecordEntity } from './entities/idempotency-record.entity';
 import { OrganisationEntity } from './entities/organisation.entity';
+import { DigestSnapshotEntity } from './entities/digest-snapshot.entity';
+import { WeeklyDigest1764500000000 } from './migrations/1764500000000-weekly-digest';
 
 export const ENTITIES = [
   MigrationEntity,
@@ -18,12 +20,14 @@ export const ENTITIES = [
   OrganisationEntity,
   ApiKeyEntity,
   IdempotencyRecordEntity,
+  DigestSnapshotEntity,
 ];
 /** Listed by class, not by glob, so the same list works from TypeScript sources (tests) and from dist/. */
 export const MIGRATIONS = [
   InitialSchema1764230400000,
   OrganisationsAndKeys1764316800000,
   OrganisationIntegrations1764403200000,
+  WeeklyDigest1764500000000,
 ];
 
 /** TypeORM options for a Postgres URL. Schema changes go through migrations only, never `synchronize`. */

@@ -5,15 +5,20 @@ import { embeddedEncryptionKey } from '@idp/infra/services/secrets';
 import { NestFactory } from '@nestjs/core';
 import { ConfigurationError, validateEnvironment } from '@idp/config';
 import { describeDatabaseError, ORGANISATION_ROLES, type OrganisationRole } from '@idp/persistence';
+import { webhookUrlProblem } from '../organisations/webhook-url';
 
 const HELP = `IDP Orchestrator administration: organisations and API keys.
 
 Usage: npm run admin -- <command> [options]
 
-  organisation create --role ROLE --code CODE --name NAME [--webhook-url URL]
+  organisation create --role ROLE --code CODE --name NAME [--webhook-url URL] [--contact-email EMAIL]
       Register an organisation. ROLE is one of ${ORGANISATION_ROLES.join(', ')}.
       CODE is the ICB code (QHG), practice ODS code (A81001), or supplier / delivery partner code (EMIS).
+      EMAIL receives the weekly digest (ICBs and delivery partners).
   organisation list
+  organisation set-webhook --organisation ID_OR_CODE --url URL
+      Send the organisation's notifications and supplier requests to URL (https; http only for localhost),
+      signed with a new secret. The secret is printed once, alone on the last line, and stored encrypted.
   key create --organisation ID_OR_CODE [--label LABEL]
       Create an API key. The key is printed once, alone on the last line, and stored only as a hash.
   key list [--organisation ID_OR_CODE]
@@ -28,7 +33,14 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const COMMANDS = ['organisation create', 'organisation list', 'key create', 'key list', 'key revoke'];
+const COMMANDS = [
+  'organisation create',
+  'organisation list',
+  'organisation set-webhook',
+  'key create',
+  'key list',
+  'key revoke',
+];
 
 /** Refuses a wrong command or missing option before anything connects to the database. */
 function checkOptions(command: string, values: Record<string, unknown>, arg: string | undefined): void {
@@ -38,6 +50,12 @@ function checkOptions(command: string, values: Record<string, unknown>, arg: str
       fail('organisation create needs --role, --code and --name (see --help)');
     if (!ORGANISATION_ROLES.includes(values.role as OrganisationRole))
       fail(`--role must be one of ${ORGANISATION_ROLES.join(', ')}`);
+  }
+  if (command === 'organisation set-webhook' && (!values.organisation || !values.url))
+    fail('organisation set-webhook needs --organisation ID_OR_CODE and --url URL (see --help)');
+  if (command === 'organisation set-webhook') {
+    const problem = webhookUrlProblem(String(values.url));
+    if (problem) fail(`--${problem}`);
   }
   if (command === 'key create' && !values.organisation) fail('key create needs --organisation ID_OR_CODE (see --help)');
   if (command === 'key revoke' && !arg) fail('key revoke needs the key id (see key list)');
@@ -51,6 +69,8 @@ async function main(): Promise<void> {
       code: { type: 'string' },
       name: { type: 'string' },
       'webhook-url': { type: 'string' },
+      'contact-email': { type: 'string' },
+      url: { type: 'string' },
       organisation: { type: 'string' },
       label: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -92,6 +112,7 @@ async function main(): Promise<void> {
           code: values.code,
           name: values.name,
           webhookUrl: values['webhook-url'],
+          contactEmail: values['contact-email'],
         });
         process.stdout.write(`Created ${org.role} ${org.code} (${org.name})\nid: ${org.id}\n`);
         break;
@@ -100,6 +121,15 @@ async function main(): Promise<void> {
         for (const o of await organisations.list())
           process.stdout.write(`${o.id}  ${o.role.padEnd(16)} ${o.code.padEnd(14)} ${o.name}\n`);
         break;
+      case 'organisation set-webhook': {
+        if (!values.organisation || !values.url)
+          fail('organisation set-webhook needs --organisation ID_OR_CODE and --url URL (see --help)');
+        const endpoint = await organisations.setWebhook(values.organisation, values.url);
+        process.stdout.write(
+          `Webhook of ${endpoint.code} set to ${endpoint.url}. Its signing secret is shown once; give it to the organisation now:\n${endpoint.secret}\n`,
+        );
+        break;
+      }
       case 'key create': {
         if (!values.organisation) fail('key create needs --organisation ID_OR_CODE (see --help)');
         const created = await organisations.createKey(values.organisation, values.label ?? 'api key');

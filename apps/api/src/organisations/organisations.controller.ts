@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -10,8 +10,14 @@ import {
 } from '@nestjs/swagger';
 import { Access } from '../auth/access';
 import { ApiProblems } from '../common/api-docs';
-import { CreateApiKeyDto, CreateOrganisationDto } from './dto/organisation.dto';
-import { ApiKeyResponseDto, CreatedApiKeyResponseDto, OrganisationResponseDto } from './dto/organisation.response';
+import type { OrganisationEntity } from '@idp/persistence';
+import { CreateApiKeyDto, CreateOrganisationDto, SetWebhookDto } from './dto/organisation.dto';
+import {
+  ApiKeyResponseDto,
+  CreatedApiKeyResponseDto,
+  OrganisationResponseDto,
+  WebhookEndpointResponseDto,
+} from './dto/organisation.response';
 import { OrganisationsService } from './organisations.service';
 
 const keyView = (k: {
@@ -31,6 +37,18 @@ const keyView = (k: {
   revokedAt: k.revokedAt?.toISOString() ?? null,
 });
 
+/** What the API shows of an organisation: never its webhook secret, even encrypted. */
+const organisationView = (o: OrganisationEntity): OrganisationResponseDto => ({
+  id: o.id,
+  role: o.role,
+  code: o.code,
+  name: o.name,
+  webhookUrl: o.webhookUrl,
+  webhookSecretSet: !!o.webhookSecretEncrypted,
+  contactEmail: o.contactEmail,
+  createdAt: o.createdAt.toISOString(),
+});
+
 /** The installation's operator manages organisations and their API keys (the admin command does the same). */
 @ApiTags('administration')
 @ApiBearerAuth()
@@ -48,15 +66,30 @@ export class OrganisationsController {
     [409, 'An organisation with this code already exists.'],
     413,
   )
-  create(@Body() dto: CreateOrganisationDto) {
-    return this.organisations.create(dto);
+  async create(@Body() dto: CreateOrganisationDto) {
+    return organisationView(await this.organisations.create(dto));
   }
 
   @Get('organisations')
   @ApiOperation({ summary: 'Every organisation' })
   @ApiOkResponse({ type: OrganisationResponseDto, isArray: true })
-  list() {
-    return this.organisations.list();
+  async list() {
+    return (await this.organisations.list()).map(organisationView);
+  }
+
+  @Put('organisations/:idOrCode/webhook')
+  @ApiOperation({
+    summary: 'Set the organisation’s webhook URL with a new signing secret; the secret is shown in this answer only',
+  })
+  @ApiParam({ name: 'idOrCode', description: 'The organisation’s id (UUID) or code.', schema: { type: 'string' } })
+  @ApiOkResponse({ type: WebhookEndpointResponseDto, description: 'Set; store the secret now.' })
+  @ApiProblems(
+    [400, 'The URL is not https (http is allowed for localhost only), or not a URL.'],
+    [404, 'No such organisation.'],
+    413,
+  )
+  setWebhook(@Param('idOrCode') idOrCode: string, @Body() dto: SetWebhookDto) {
+    return this.organisations.setWebhook(idOrCode, dto.url);
   }
 
   @Post('organisations/:idOrCode/api-keys')

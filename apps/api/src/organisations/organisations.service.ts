@@ -6,7 +6,9 @@ import { IsNull, QueryFailedError, type Repository } from 'typeorm';
 import type { Environment } from '@idp/config';
 import { ICB_CODE_PATTERN, PRACTICE_ODS_CODE_PATTERN } from '@idp/domain';
 import { ApiKeyEntity, OrganisationEntity, type OrganisationRole } from '@idp/persistence';
+import { FieldCipher, generateWebhookSecret } from '@idp/security';
 import { ProblemException, problemType } from '../common/problem';
+import { webhookUrlProblem } from './webhook-url';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from '../auth/api-key';
 
 /** Who is calling: an organisation, authenticated by one of its API keys. */
@@ -38,6 +40,16 @@ const CODE_RULES: Record<OrganisationRole, { pattern: RegExp; example: string }>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
+
+export interface WebhookEndpoint {
+  organisationId: string;
+  code: string;
+  url: string;
+  /** Shown once; stored encrypted. The organisation verifies `IDP-Signature` with it. */
+  secret: string;
+}
+
 export interface CreatedKey {
   id: string;
   organisationId: string;
@@ -50,6 +62,7 @@ export interface CreatedKey {
 @Injectable()
 export class OrganisationsService {
   private readonly operatorSecretHash?: string;
+  private readonly cipher: FieldCipher;
 
   constructor(
     @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
@@ -58,6 +71,7 @@ export class OrganisationsService {
   ) {
     const operatorKey = config.get('OPERATOR_API_KEY', { infer: true });
     if (operatorKey) this.operatorSecretHash = hashSecret(operatorKey);
+    this.cipher = new FieldCipher(config.getOrThrow('DATA_ENCRYPTION_KEY', { infer: true }));
   }
 
   async create(input: {
@@ -65,11 +79,14 @@ export class OrganisationsService {
     code: string;
     name: string;
     webhookUrl?: string;
+    contactEmail?: string;
   }): Promise<OrganisationEntity> {
     const rule = CODE_RULES[input.role];
     if (!rule) throw this.invalid('role', `role must be one of ${Object.keys(CODE_RULES).join(', ')}`);
     if (!rule.pattern.test(input.code)) throw this.invalid('code', `code of a ${input.role} must be ${rule.example}`);
     if (!input.name?.trim()) throw this.invalid('name', 'name must not be empty');
+    if (input.contactEmail !== undefined && !EMAIL.test(input.contactEmail))
+      throw this.invalid('contactEmail', 'contactEmail must be an email address, e.g. digital@icb.example');
     try {
       return await this.organisations.save(
         this.organisations.create({
@@ -78,6 +95,7 @@ export class OrganisationsService {
           code: input.code,
           name: input.name.trim(),
           webhookUrl: input.webhookUrl ?? null,
+          contactEmail: input.contactEmail ?? null,
         }),
       );
     } catch (error) {
@@ -105,6 +123,22 @@ export class OrganisationsService {
         detail: `There is no organisation ${idOrCode}.`,
       });
     return found;
+  }
+
+  /**
+   * Points the organisation's notifications and supplier requests at `url` with a new signing secret, which
+   * replaces any earlier one at once. The secret is returned this once and stored encrypted.
+   */
+  async setWebhook(organisationIdOrCode: string, url: string): Promise<WebhookEndpoint> {
+    const problem = webhookUrlProblem(url);
+    if (problem) throw this.invalid('url', problem);
+    const organisation = await this.findByIdOrCode(organisationIdOrCode);
+    const secret = generateWebhookSecret();
+    await this.organisations.update(
+      { id: organisation.id },
+      { webhookUrl: url, webhookSecretEncrypted: this.cipher.encrypt(secret) },
+    );
+    return { organisationId: organisation.id, code: organisation.code, url, secret };
   }
 
   async createKey(organisationIdOrCode: string, label: string): Promise<CreatedKey> {

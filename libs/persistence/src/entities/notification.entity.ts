@@ -13,8 +13,9 @@ export class NotificationEntity {
   @Column({ name: 'notification_key', type: 'text', unique: true })
   notificationKey: string;
 
-  @Column({ name: 'migration_id', type: 'uuid' })
-  migrationId: string;
+  /** Null for messages about no single migration (the weekly digest). */
+  @Column({ name: 'migration_id', type: 'uuid', nullable: true })
+  migrationId: string | null;
 
   @Column('text')
   kind: string;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
 import { ORGANISATION_ROLES, type OrganisationRole } from '@idp/persistence';
 
 export class CreateOrganisationDto {
@@ -30,6 +30,30 @@ export class CreateOrganisationDto {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'webhookUrl must be an http(s) URL' })
   webhookUrl?: string;
+
+  @ApiPropertyOptional({
+    example: 'digital@icb.example',
+    format: 'email',
+    maxLength: 254,
+    description: 'Where organisation-level messages (the weekly digest) go.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'contactEmail must be an email address, e.g. digital@icb.example' })
+  contactEmail?: string;
+}
+
+export class SetWebhookDto {
+  @ApiProperty({
+    example: 'https://supplier.example/idp-webhook',
+    format: 'uri',
+    maxLength: 2000,
+    description: 'https, or http for localhost only. Notifications and supplier requests are POSTed here, signed.',
+  })
+  @IsString()
+  @MaxLength(2000)
+  url: string;
 }
 
 export class CreateApiKeyDto {

@@ -18,8 +18,33 @@ export class OrganisationResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'https://supplier.example/idp-webhook' })
   webhookUrl: string | null;
 
+  @ApiProperty({ description: 'Whether a webhook signing secret is set (the secret itself is never shown again).' })
+  webhookSecretSet: boolean;
+
+  @ApiProperty({ type: String, nullable: true, example: 'digital@icb.example' })
+  contactEmail: string | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+}
+
+/** A new webhook endpoint: the only time its signing secret is shown. */
+export class WebhookEndpointResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  organisationId: string;
+
+  @ApiProperty({ example: 'EMIS' })
+  code: string;
+
+  @ApiProperty({ example: 'https://supplier.example/idp-webhook' })
+  url: string;
+
+  @ApiProperty({
+    example: 'whsec_Q2hhbmdlIG1lIQAAAAAAAAAAAAAAAAAAAAAA',
+    description:
+      'Verify `IDP-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with it. Shown once; replaces any earlier secret.',
+  })
+  secret: string;
 }
 
 /** An API key as listed: never its secret. */

@@ -1,0 +1,75 @@
+import { NotifyClient } from 'notifications-node-client';
+import type { Participant } from '@idp/domain';
+import { PermanentDeliveryError, type NotificationChannel, type OutgoingMessage } from './channel';
+
+export interface NotifySettings {
+  apiKey: string;
+  /** https://api.notifications.service.gov.uk, or a stand-in in tests. */
+  baseUrl: string;
+  templateId: string;
+}
+
+interface NotifyErrorResponse {
+  status?: number;
+  data?: { errors?: Array<{ error?: string; message?: string }> };
+}
+
+/**
+ * Turns a failed Notify call into our error: 4xx other than 429 (unknown template, invalid address or number,
+ * bad key) is permanent and carries Notify's own message; 429, 5xx and network errors are retried. The axios
+ * error itself is never passed on: its request config holds the signed token.
+ */
+export function notifyFailure(kind: 'email' | 'sms', error: unknown): Error {
+  const response = (error as { response?: NotifyErrorResponse })?.response;
+  if (!response?.status) {
+    const reason = (error as { code?: string; message?: string })?.code ?? 'no response';
+    return new Error(`GOV.UK Notify could not be reached for ${kind}: ${reason}`);
+  }
+  const details = (response.data?.errors ?? []).map((e) => [e.error, e.message].filter(Boolean).join(': ')).join('; ');
+  const message = `GOV.UK Notify refused the ${kind} with HTTP ${response.status}${details ? ` (${details})` : ''}`;
+  return response.status >= 400 && response.status < 500 && response.status !== 429
+    ? new PermanentDeliveryError(message)
+    : new Error(message);
+}
+
+/**
+ * Email or text message through GOV.UK Notify. One Notify template per kind carries any of our messages through
+ * personalisation: `subject` and `body` (email), `subject` and `link` (SMS: a text stays short). The outbox key is
+ * Notify's `reference`, so a message can be traced in Notify's dashboard.
+ */
+export class NotifyChannel implements NotificationChannel {
+  private readonly client: NotifyClient;
+
+  constructor(
+    readonly name: 'email' | 'sms',
+    private readonly settings: NotifySettings,
+  ) {
+    this.client = new NotifyClient(settings.baseUrl, settings.apiKey);
+  }
+
+  canReach(to: Participant): boolean {
+    return !!this.addressOf(to);
+  }
+
+  addressOf(to: Participant): string | null {
+    return (this.name === 'email' ? to.email : to.phone) ?? null;
+  }
+
+  async deliver(message: OutgoingMessage): Promise<void> {
+    const reference = message.idempotencyKey;
+    try {
+      if (this.name === 'email')
+        await this.client.sendEmail(this.settings.templateId, message.to.email!, {
+          personalisation: { subject: message.subject, body: message.text },
+          reference,
+        });
+      else
+        await this.client.sendSms(this.settings.templateId, message.to.phone!, {
+          personalisation: { subject: message.subject, link: message.about.url },
+          reference,
+        });
+    } catch (error) {
+      throw notifyFailure(this.name, error);
+    }
+  }
+}
