@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow the worker runs is exported here, and nothing else.
 export { idp } from './idp/idp.workflow';
+export { sandboxSupplier } from './sandbox-supplier/sandbox-supplier.workflow';

@@ -5,6 +5,7 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -23,9 +24,11 @@ import {
   nextAlertAt,
   ProcessRejection,
   recordDeliveryFailure,
+  recordSupplierRequestFailure,
   startProcess,
   statusOf,
   takeDueAlerts,
+  takeSupplierRequests,
   validateReplan,
   validateReport,
   validateRoundOutcome,
@@ -34,6 +37,7 @@ import {
   type Alert,
   type IdpState,
   type IdpStatus,
+  type SupplierRequest,
 } from '@idp/domain';
 import { IdpSearchAttributes } from '@idp/temporal/search-attributes';
 import type { AuditEventInput, IdpActivityContract } from '@idp/activities/contracts';
@@ -61,6 +65,13 @@ const { notify } = proxyActivities<IdpActivityContract>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
+});
+
+// A supplier endpoint that keeps failing is retried for about an hour and a half, then reported on the migration.
+// One attempt is a few tries of the webhook itself (libs/webhooks), so the timeout leaves room for them.
+const { requestSupplier } = proxyActivities<IdpActivityContract>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
 });
 
 const MAX_CARRIED_UPDATE_RESULTS = 200;
@@ -278,6 +289,52 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
       ),
     );
 
+  // Supplier requests run beside the loop (a slow supplier must not hold up reminders); awaited before the run ends.
+  const supplierCalls = new Set<Promise<void>>();
+  const askSuppliers = (requests: SupplierRequest[]) => {
+    for (const request of requests) {
+      const call = requestSupplier({
+        workflowId: info.workflowId,
+        request,
+        migration: {
+          migrationId,
+          practiceName: state.kickoff.practiceName,
+          practiceOdsCode: state.kickoff.practiceOdsCode,
+          icbCode: state.kickoff.icbCode,
+          currentSupplier: state.kickoff.currentSupplier,
+          newSupplier: state.kickoff.newSupplier,
+          plannedGoLive: state.plannedGoLive,
+          time: state.policy.time,
+        },
+      })
+        .then(() => undefined)
+        // A supplier that cannot be reached must not end the migration: it is reported on it, like a notification.
+        .catch(async (error: unknown) => {
+          recordSupplierRequestFailure(state, request);
+          await appendAudit({
+            eventKey: `${info.workflowId}:supplier-request-failed:${request.key}`,
+            migrationId,
+            actor: { role: 'system', organisationId: 'idp-orchestrator' },
+            action: 'supplier.request-failed',
+            details: {
+              kind: request.kind,
+              supplierRole: request.supplierRole,
+              round: request.round,
+              error:
+                error instanceof Error
+                  ? error.cause instanceof Error
+                    ? error.cause.message
+                    : error.message
+                  : String(error),
+            },
+            occurredAt: new Date().toISOString(),
+          });
+        })
+        .finally(() => supplierCalls.delete(call));
+      supplierCalls.add(call);
+    }
+  };
+
   // The revision the read model holds; a command can land while the kickoff is being recorded.
   let projectedRevision = -1;
   if (!carried) {
@@ -297,12 +354,14 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
       log.info('Sending alerts', { kinds: alerts.map((a) => a.kind).join(',') });
       await send(alerts);
     }
+    if (patched('supplier-requests')) askSuppliers(takeSupplierRequests(state, Date.now()));
     if (projectedRevision !== state.revision) {
       projectedRevision = state.revision;
       await project();
     }
     if (state.status === 'cancelled' || state.status === 'signed-off') break;
     if (workflowInfo().continueAsNewSuggested) {
+      await Promise.all([...supplierCalls]);
       await condition(allHandlersFinished);
       return continueAsNew<typeof idp>({ ...input, carriedState: state, carriedUpdateResults: [...updateResults] });
     }
@@ -313,6 +372,7 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     else await condition(changed, Math.max(1, wakeAt - Date.now()));
   }
 
+  await Promise.all([...supplierCalls]);
   await condition(allHandlersFinished);
   // Alerts raised by the last command (sign-off, cancellation) and the final projection.
   await send(takeDueAlerts(state, Date.now()));

@@ -1,17 +1,28 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { IdpActivities, type IdpActivityContract } from '@idp/activities';
+import {
+  IdpActivities,
+  SandboxSupplierActivities,
+  type IdpActivityContract,
+  type SandboxSupplierActivityContract,
+} from '@idp/activities';
 import type { Environment } from '@idp/config';
 import { describeTemporalError, ensureSearchAttributes } from '@idp/temporal';
 
-/** Binds an injectable's contract methods into the plain object `Worker.create` takes. */
-export function bindActivities(service: IdpActivityContract): IdpActivityContract {
+/** Binds the injectables' contract methods into the plain object `Worker.create` takes. */
+export function bindActivities(
+  service: IdpActivityContract,
+  sandbox: SandboxSupplierActivityContract,
+): IdpActivityContract & SandboxSupplierActivityContract {
   return {
     recordKickoff: service.recordKickoff.bind(service),
     projectState: service.projectState.bind(service),
     appendAudit: service.appendAudit.bind(service),
     notify: service.notify.bind(service),
+    requestSupplier: service.requestSupplier.bind(service),
+    sandboxMilestone: sandbox.sandboxMilestone.bind(sandbox),
+    sandboxReport: sandbox.sandboxReport.bind(sandbox),
   };
 }
 
@@ -39,6 +50,7 @@ export class TemporalWorkerService implements OnApplicationShutdown {
   constructor(
     private readonly config: ConfigService<Environment, true>,
     private readonly activities: IdpActivities,
+    private readonly sandboxActivities: SandboxSupplierActivities,
   ) {}
 
   async start(): Promise<void> {
@@ -57,7 +69,7 @@ export class TemporalWorkerService implements OnApplicationShutdown {
       namespace,
       taskQueue,
       ...workflowSource(this.config.get('WORKFLOW_BUNDLE_PATH', { infer: true })),
-      activities: bindActivities(this.activities),
+      activities: bindActivities(this.activities, this.sandboxActivities),
     });
     this.running = this.worker.run();
     this.running.catch((error: unknown) => {
