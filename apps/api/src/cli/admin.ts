@@ -4,9 +4,15 @@ import { parseArgs } from 'node:util';
 import { embeddedEncryptionKey } from '@idp/infra/services/secrets';
 import { NestFactory } from '@nestjs/core';
 import { ConfigurationError, validateEnvironment } from '@idp/config';
-import { describeDatabaseError, ORGANISATION_ROLES, type OrganisationRole } from '@idp/persistence';
+import {
+  describeDatabaseError,
+  ORGANISATION_ROLES,
+  SUPPLIER_ADAPTERS,
+  type OrganisationRole,
+  type SupplierAdapterKind,
+} from '@idp/persistence';
 
-const HELP = `IDP Orchestrator administration: organisations and API keys.
+const HELP = `IDP Orchestrator administration: organisations, supplier adapters and API keys.
 
 Usage: npm run admin -- <command> [options]
 
@@ -14,6 +20,9 @@ Usage: npm run admin -- <command> [options]
       Register an organisation. ROLE is one of ${ORGANISATION_ROLES.join(', ')}.
       CODE is the ICB code (QHG), practice ODS code (A81001), or supplier / delivery partner code (EMIS).
   organisation list
+  organisation set-adapter --organisation ID_OR_CODE --adapter ${SUPPLIER_ADAPTERS.join('|')} [--settings JSON]
+      How requests reach a supplier: none (notifications only), webhook (signed requests to its webhook URL),
+      or sandbox (a simulated supplier), e.g. --settings '{"delayWorkingDays": 1, "late": ["extractDelivered"]}'.
   key create --organisation ID_OR_CODE [--label LABEL]
       Create an API key. The key is printed once, alone on the last line, and stored only as a hash.
   key list [--organisation ID_OR_CODE]
@@ -28,7 +37,22 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const COMMANDS = ['organisation create', 'organisation list', 'key create', 'key list', 'key revoke'];
+const COMMANDS = [
+  'organisation create',
+  'organisation list',
+  'organisation set-adapter',
+  'key create',
+  'key list',
+  'key revoke',
+];
+
+function settingsJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    fail('--settings must be JSON, e.g. \'{"delayWorkingDays": 1}\'');
+  }
+}
 
 /** Refuses a wrong command or missing option before anything connects to the database. */
 function checkOptions(command: string, values: Record<string, unknown>, arg: string | undefined): void {
@@ -38,6 +62,13 @@ function checkOptions(command: string, values: Record<string, unknown>, arg: str
       fail('organisation create needs --role, --code and --name (see --help)');
     if (!ORGANISATION_ROLES.includes(values.role as OrganisationRole))
       fail(`--role must be one of ${ORGANISATION_ROLES.join(', ')}`);
+  }
+  if (command === 'organisation set-adapter') {
+    if (!values.organisation || !values.adapter)
+      fail('organisation set-adapter needs --organisation and --adapter (see --help)');
+    if (!SUPPLIER_ADAPTERS.includes(values.adapter as SupplierAdapterKind))
+      fail(`--adapter must be one of ${SUPPLIER_ADAPTERS.join(', ')}`);
+    if (values.settings !== undefined) settingsJson(values.settings as string);
   }
   if (command === 'key create' && !values.organisation) fail('key create needs --organisation ID_OR_CODE (see --help)');
   if (command === 'key revoke' && !arg) fail('key revoke needs the key id (see key list)');
@@ -52,6 +83,8 @@ async function main(): Promise<void> {
       name: { type: 'string' },
       'webhook-url': { type: 'string' },
       organisation: { type: 'string' },
+      adapter: { type: 'string' },
+      settings: { type: 'string' },
       label: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -100,6 +133,19 @@ async function main(): Promise<void> {
         for (const o of await organisations.list())
           process.stdout.write(`${o.id}  ${o.role.padEnd(16)} ${o.code.padEnd(14)} ${o.name}\n`);
         break;
+      case 'organisation set-adapter': {
+        const set = await organisations.setSupplierAdapter(
+          values.organisation!,
+          values.adapter as SupplierAdapterKind,
+          values.settings === undefined ? {} : settingsJson(values.settings),
+        );
+        process.stdout.write(
+          `${set.organisation} now uses the ${set.adapter} adapter${
+            Object.keys(set.settings).length > 0 ? `\nsettings: ${JSON.stringify(set.settings)}` : ''
+          }${set.sandboxApiKeyId ? `\nreports with its own API key ${set.sandboxApiKeyId}` : ''}\n`,
+        );
+        break;
+      }
       case 'key create': {
         if (!values.organisation) fail('key create needs --organisation ID_OR_CODE (see --help)');
         const created = await organisations.createKey(values.organisation, values.label ?? 'api key');
