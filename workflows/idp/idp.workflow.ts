@@ -354,7 +354,6 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
       log.info('Sending alerts', { kinds: alerts.map((a) => a.kind).join(',') });
       await send(alerts);
     }
-    if (patched('supplier-requests')) askSuppliers(takeSupplierRequests(state, Date.now()));
     if (projectedRevision !== state.revision) {
       projectedRevision = state.revision;
       await project();
@@ -365,6 +364,8 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
       await condition(allHandlersFinished);
       return continueAsNew<typeof idp>({ ...input, carriedState: state, carriedUpdateResults: [...updateResults] });
     }
+    // Right before `seen`: a command landing during an await above must wake the loop to ask for what it opened.
+    if (patched('supplier-requests')) askSuppliers(takeSupplierRequests(state, Date.now()));
     const seen = state.revision;
     const changed = () => state.revision !== seen || state.pendingAlerts.length > 0;
     const wakeAt = nextAlertAt(state, Date.now());
