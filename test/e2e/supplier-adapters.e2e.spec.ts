@@ -56,7 +56,7 @@ async function events(who: Party, id: string): Promise<any[]> {
   return res.body.items;
 }
 
-const milestone = (status: any, key: string) => status.milestones.find((m: any) => m.key === key);
+const milestone = (migration: any, key: string) => migration.process.milestones.find((m: any) => m.key === key);
 
 beforeAll(async () => {
   const env = { TEMPORAL_TASK_QUEUE: `e2e-suppliers-${randomUUID()}` };
@@ -262,7 +262,7 @@ describe('sandbox suppliers', () => {
     // The new supplier reloads for round 2 by itself; the practice checks again, passes and signs off.
     await eventually(async () => {
       const s = await status();
-      return s.round === 2 && milestone(s, 'testSystemAvailable').state === 'done';
+      return s.process.round === 2 && milestone(s, 'testSystemAvailable').state === 'done';
     }, 60_000);
     expect((await send(practice, 'POST', `/migrations/${id}/milestones/dataCheckRoundCompleted`, {})).status).toBe(200);
     expect(

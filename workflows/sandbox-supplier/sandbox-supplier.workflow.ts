@@ -19,7 +19,7 @@ export async function sandboxSupplier(input: SandboxSupplierInput): Promise<Sand
   const result: SandboxSupplierResult = { reported: [], skipped: [] };
   for (const milestone of request.milestones) {
     const seen = await sandboxMilestone({ migrationId, supplierCode, milestone });
-    if (seen.state === 'done' || seen.state === 'waived' || seen.state === 'unknown') {
+    if (seen.state === 'done' || seen.state === 'waived') {
       result.skipped.push(milestone);
       continue;
     }

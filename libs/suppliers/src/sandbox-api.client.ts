@@ -3,7 +3,7 @@ import type { MilestonePayload } from '@idp/domain';
 
 /** A milestone as the sandbox sees it in the migration's status. */
 export interface SandboxMilestoneView {
-  state: 'waiting' | 'open' | 'overdue' | 'done' | 'waived' | 'unknown';
+  state: 'waiting' | 'open' | 'overdue' | 'done' | 'waived';
   dueAt?: string;
 }
 
@@ -36,9 +36,16 @@ export class SandboxApiClient {
 
   async milestone(migrationId: string, key: string): Promise<SandboxMilestoneView> {
     const res = await this.request('GET', `/v1/migrations/${migrationId}`);
-    const body = (await res.json()) as { milestones?: Array<{ key: string; state: string; dueAt?: string }> };
-    const found = body.milestones?.find((m) => m.key === key);
-    return found ? { state: found.state as SandboxMilestoneView['state'], dueAt: found.dueAt } : { state: 'unknown' };
+    const body = (await res.json()) as {
+      process?: { milestones: Array<{ key: string; state: string; dueAt?: string }> };
+    };
+    // Without `process` the API answered from its read model before the first projection: ask again shortly.
+    if (!body.process)
+      throw ApplicationFailure.retryable(`migration ${migrationId} has no status yet`, 'SandboxNotYet');
+    const found = body.process.milestones.find((m) => m.key === key);
+    if (!found)
+      throw ApplicationFailure.nonRetryable(`migration ${migrationId} has no milestone ${key}`, 'SandboxRefused');
+    return { state: found.state as SandboxMilestoneView['state'], dueAt: found.dueAt };
   }
 
   async report(
