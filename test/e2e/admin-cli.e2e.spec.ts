@@ -147,7 +147,7 @@ describe('the admin command', () => {
   });
 
   it('makes a supplier a sandbox with its settings, and refuses settings that do not fit', async () => {
-    const sandboxCode = `SANDBOX-${tag}`;
+    const sandboxCode = `SIM-${tag}`;
     expect(
       (await admin(['organisation', 'create', '--role', 'supplier', '--code', sandboxCode, '--name', 'S'])).code,
     ).toBe(0);
