@@ -67,7 +67,7 @@ const { notify } = proxyActivities<IdpActivityContract>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
 });
 
-// A supplier endpoint that keeps failing is retried for about an hour and a half, then reported on the migration.
+// A supplier endpoint that keeps failing is retried for about an hour, then reported on the migration.
 // One attempt is a few tries of the webhook itself (libs/webhooks), so the timeout leaves room for them.
 const { requestSupplier } = proxyActivities<IdpActivityContract>({
   startToCloseTimeout: '1 minute',
@@ -82,6 +82,12 @@ function refuse(error: unknown): never {
     throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true });
   }
   throw error;
+}
+
+/** What an activity failure says: the activity's own error (the cause), not Temporal's wrapper around it. */
+function failureMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? error.cause.message : error.message;
 }
 
 function guarded<T>(fn: () => T): T {
@@ -289,11 +295,12 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
       ),
     );
 
-  // Supplier requests run beside the loop (a slow supplier must not hold up reminders); awaited before the run ends.
+  // Supplier requests run beside the loop, so a slow supplier never holds up reminders or commands. Continue-as-new
+  // waits for those in flight (each is asked once); once the migration is closed, nothing more is owed to suppliers.
   const supplierCalls = new Set<Promise<void>>();
   const askSuppliers = (requests: SupplierRequest[]) => {
     for (const request of requests) {
-      const call = requestSupplier({
+      const call: Promise<void> = requestSupplier({
         workflowId: info.workflowId,
         request,
         migration: {
@@ -307,7 +314,6 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
           time: state.policy.time,
         },
       })
-        .then(() => undefined)
         // A supplier that cannot be reached must not end the migration: it is reported on it, like a notification.
         .catch(async (error: unknown) => {
           recordSupplierRequestFailure(state, request);
@@ -320,16 +326,12 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
               kind: request.kind,
               supplierRole: request.supplierRole,
               round: request.round,
-              error:
-                error instanceof Error
-                  ? error.cause instanceof Error
-                    ? error.cause.message
-                    : error.message
-                  : String(error),
+              error: failureMessage(error),
             },
             occurredAt: new Date().toISOString(),
           });
         })
+        .then(() => undefined)
         .finally(() => supplierCalls.delete(call));
       supplierCalls.add(call);
     }
@@ -373,7 +375,6 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     else await condition(changed, Math.max(1, wakeAt - Date.now()));
   }
 
-  await Promise.all([...supplierCalls]);
   await condition(allHandlersFinished);
   // Alerts raised by the last command (sign-off, cancellation) and the final projection.
   await send(takeDueAlerts(state, Date.now()));
