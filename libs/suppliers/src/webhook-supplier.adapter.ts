@@ -25,7 +25,7 @@ export interface SupplierWebhookPayload {
     milestones: Array<{ key: string; title: string }>;
     dueAt?: string;
     remedy?: string;
-    summary?: Record<string, unknown>;
+    summary?: { accuracyPercent?: number; completenessPercent?: number; openIssues?: number };
   };
   links: Record<string, string>;
 }
@@ -62,7 +62,12 @@ export function supplierWebhookPayload(call: SupplierCall, publicBaseUrl: string
       milestones: request.milestones.map((key) => ({ key, title: titles.get(key) ?? key })),
       dueAt: request.dueAt === undefined ? undefined : new Date(request.dueAt).toISOString(),
       remedy: request.remedy,
-      summary: request.summary as Record<string, unknown> | undefined,
+      // The figures only: the practice's free-text note could name a patient.
+      summary: request.summary && {
+        accuracyPercent: request.summary.accuracyPercent,
+        completenessPercent: request.summary.completenessPercent,
+        openIssues: request.summary.openIssues,
+      },
     },
     links,
   };

@@ -47,4 +47,18 @@ describe('the supplier webhook payload', () => {
     ]);
     expect(payload.links.report).toBe('http://h/v1/migrations/mig-1/milestones/{milestone}');
   });
+
+  it('tells of a failed round by its figures, never the practice’s free-text note', () => {
+    const issues = call('report-issues');
+    Object.assign(issues.request, {
+      remedy: 're-transform',
+      summary: { openIssues: 3, accuracyPercent: 97.5, note: 'Mrs A Patient, 943 476 5919: allergies missing' },
+    });
+    const payload = supplierWebhookPayload(issues, 'http://h');
+    expect(payload.request).toMatchObject({
+      remedy: 're-transform',
+      summary: { openIssues: 3, accuracyPercent: 97.5 },
+    });
+    expect(JSON.stringify(payload)).not.toContain('943');
+  });
 });
