@@ -16,7 +16,7 @@ const NOTHING_TO_DO: Record<string, SandboxReportOutcome> = {
 };
 
 /** Raised inside the client when the API says the work is already done or the migration closed. */
-export class NothingToDo extends Error {
+class NothingToDo extends Error {
   constructor(readonly outcome: SandboxReportOutcome) {
     super(outcome);
     this.name = 'NothingToDo';
