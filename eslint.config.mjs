@@ -44,6 +44,8 @@ export default tseslint.config(
                 '@idp/notifications',
                 '@idp/security',
                 '@idp/webhooks',
+                '@idp/suppliers',
+                '@idp/suppliers/*',
                 '@idp/activities',
               ],
               message:

@@ -3,10 +3,11 @@ import { NotificationsModule } from '@idp/notifications';
 import { PersistenceModule } from '@idp/persistence';
 import { DigestActivities } from './digest.activities';
 import { IdpActivities } from './idp.activities';
+import { SandboxSupplierActivities } from './sandbox-supplier.activities';
 
 @Module({
   imports: [PersistenceModule, NotificationsModule],
-  providers: [IdpActivities, DigestActivities],
-  exports: [IdpActivities, DigestActivities],
+  providers: [IdpActivities, DigestActivities, SandboxSupplierActivities],
+  exports: [IdpActivities, DigestActivities, SandboxSupplierActivities],
 })
 export class ActivitiesModule {}

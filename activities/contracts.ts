@@ -1,4 +1,14 @@
-import type { Actor, Alert, IdpStatus, KickoffDetails, Participant } from '@idp/domain';
+import type {
+  Actor,
+  Alert,
+  IdpStatus,
+  KickoffDetails,
+  MilestonePayload,
+  Participant,
+  SupplierRequest,
+  TimeScale,
+} from '@idp/domain';
+import type { SandboxMilestoneView, SandboxReportOutcome } from '@idp/suppliers/sandbox-api.client';
 
 /*
  * What the workflow asks of the outside world. Kept free of Nest and TypeORM so the workflow can import these
@@ -42,11 +52,57 @@ export interface NotifyResult {
   skipped: number;
 }
 
+/** The migration a supplier request is about: what an adapter may tell a supplier (no patient identifiers). */
+export interface SupplierRequestContext {
+  migrationId: string;
+  practiceName: string;
+  practiceOdsCode: string;
+  icbCode: string;
+  currentSupplier: string;
+  newSupplier: string;
+  plannedGoLive: string;
+  /** The migration's clock: the sandbox counts its delays in these working days. */
+  time: TimeScale;
+}
+
+export interface SupplierRequestInput {
+  workflowId: string;
+  request: SupplierRequest;
+  migration: SupplierRequestContext;
+}
+
+export interface SupplierRequestResult {
+  /** The adapter that carried the request: `none` when the supplier is not integrated (or not registered). */
+  adapter: 'none' | 'webhook' | 'sandbox';
+  /** What happened, in words for the audit trail, e.g. `webhook answered 202`. */
+  outcome: string;
+}
+
 export interface IdpActivityContract {
   recordKickoff(input: RecordKickoffInput): Promise<void>;
   projectState(status: IdpStatus): Promise<void>;
   appendAudit(event: AuditEventInput): Promise<void>;
   notify(input: NotifyInput): Promise<NotifyResult>;
+  requestSupplier(input: SupplierRequestInput): Promise<SupplierRequestResult>;
+}
+
+export interface SandboxMilestoneInput {
+  migrationId: string;
+  /** The sandbox supplier organisation; its own API key is looked up by this code. */
+  supplierCode: string;
+  milestone: string;
+}
+
+export interface SandboxReportInput extends SandboxMilestoneInput {
+  payload: MilestonePayload;
+  /** Sent as Idempotency-Key: a retried report gets the first answer. */
+  idempotencyKey: string;
+}
+
+/** What the `sandboxSupplier` workflow asks of the outside world: the public API, as the supplier. */
+export interface SandboxSupplierActivityContract {
+  sandboxMilestone(input: SandboxMilestoneInput): Promise<SandboxMilestoneView>;
+  sandboxReport(input: SandboxReportInput): Promise<SandboxReportOutcome>;
 }
 
 /** An organisation that gets the weekly digest: an ICB or delivery partner with a contact email. */

@@ -7,7 +7,25 @@ import type { DataSource } from 'typeorm';
 import type { Environment } from '@idp/config';
 import type { IdpStatus } from '@idp/domain';
 import { NotificationService } from '@idp/notifications';
-import type { AuditEventInput, IdpActivityContract, NotifyInput, NotifyResult, RecordKickoffInput } from './contracts';
+import { OrganisationEntity } from '@idp/persistence';
+import { FieldCipher } from '@idp/security';
+import {
+  dispatch,
+  NoAdapter,
+  SandboxSupplierAdapter,
+  SupplierAdapterRegistry,
+  WebhookSupplierAdapter,
+} from '@idp/suppliers';
+import type {
+  AuditEventInput,
+  IdpActivityContract,
+  NotifyInput,
+  NotifyResult,
+  RecordKickoffInput,
+  SupplierRequestInput,
+  SupplierRequestResult,
+} from './contracts';
+import { startSandboxWorkflow } from './sandbox-supplier.activities';
 
 /**
  * The `idp` workflow's activities. Every one is idempotent: a retry after a crash writes nothing twice
@@ -15,11 +33,20 @@ import type { AuditEventInput, IdpActivityContract, NotifyInput, NotifyResult, R
  */
 @Injectable()
 export class IdpActivities implements IdpActivityContract {
+  private readonly suppliers: SupplierAdapterRegistry;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly notifications: NotificationService,
     private readonly config: ConfigService<Environment, true>,
-  ) {}
+  ) {
+    const cipher = new FieldCipher(config.getOrThrow('DATA_ENCRYPTION_KEY', { infer: true }));
+    this.suppliers = new SupplierAdapterRegistry({
+      none: new NoAdapter(),
+      webhook: new WebhookSupplierAdapter(cipher, config.getOrThrow('PUBLIC_BASE_URL', { infer: true })),
+      sandbox: new SandboxSupplierAdapter(startSandboxWorkflow),
+    });
+  }
 
   async recordKickoff({ workflowId, kickoff, startedAt, status }: RecordKickoffInput): Promise<void> {
     await this.db.transaction(async (tx) => {
@@ -149,5 +176,33 @@ export class IdpActivities implements IdpActivityContract {
       throw ApplicationFailure.retryable(message, 'NotificationDeliveryFailed');
     }
     return { delivered: outcome.delivered, skipped: outcome.skipped };
+  }
+
+  /** Hands a supplier request to the adapter the supplier is set to, and records it in the audit trail. */
+  async requestSupplier(input: SupplierRequestInput): Promise<SupplierRequestResult> {
+    const { request, migration } = input;
+    const code = request.supplierRole === 'current-supplier' ? migration.currentSupplier : migration.newSupplier;
+    const organisation = await this.db.getRepository(OrganisationEntity).findOneBy({ code, role: 'supplier' });
+    const { kind, adapter } = this.suppliers.for(organisation);
+    const outcome = organisation
+      ? await dispatch(adapter, { ...input, organisation })
+      : `not registered: no supplier organisation ${code}`;
+    await this.appendAudit({
+      eventKey: `${input.workflowId}:supplier-requested:${request.key}`,
+      migrationId: migration.migrationId,
+      actor: { role: 'system', organisationId: 'idp-orchestrator' },
+      action: 'supplier.requested',
+      details: {
+        kind: request.kind,
+        supplier: code,
+        supplierRole: request.supplierRole,
+        round: request.round,
+        milestones: request.milestones,
+        adapter: kind,
+        outcome,
+      },
+      occurredAt: new Date().toISOString(),
+    });
+    return { adapter: kind, outcome };
   }
 }

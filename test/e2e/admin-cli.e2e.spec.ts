@@ -57,6 +57,7 @@ describe('the admin command', () => {
         'key create --organisation ID_OR_CODE',
         'key list',
         'key revoke KEY_ID',
+        'organisation set-adapter --organisation ID_OR_CODE --adapter none|webhook|sandbox [--settings JSON]',
       ]) {
         expect(run.stdout).toContain(command);
       }
@@ -143,6 +144,50 @@ describe('the admin command', () => {
     // Revoking again changes nothing and is not an error.
     const again = await admin(['key', 'revoke', keyId]);
     expect(again.code).toBe(0);
+  });
+
+  it('makes a supplier a sandbox with its settings, and refuses settings that do not fit', async () => {
+    const sandboxCode = `SIM-${tag}`;
+    expect(
+      (await admin(['organisation', 'create', '--role', 'supplier', '--code', sandboxCode, '--name', 'S'])).code,
+    ).toBe(0);
+    const set = await admin([
+      'organisation',
+      'set-adapter',
+      '--organisation',
+      sandboxCode,
+      '--adapter',
+      'sandbox',
+      '--settings',
+      '{"delayWorkingDays": 1, "late": ["extractDelivered"]}',
+    ]);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain(`${sandboxCode} now uses the sandbox adapter`);
+    expect(set.stdout).toContain('"late":["extractDelivered"]');
+    expect(set.stdout).not.toMatch(/idp_[0-9a-f]{12}_/);
+    const keys = await admin(['key', 'list', '--organisation', sandboxCode]);
+    expect(keys.stdout).toMatch(/sandbox supplier\s+active/);
+
+    const refused: Array<[string[], RegExp]> = [
+      [['--adapter', 'sandbox', '--settings', '{"late": ["signedOff"]}'], /signedOff is not a supplier's milestone/],
+      [['--adapter', 'sandbox', '--settings', 'not json'], /--settings must be JSON/],
+      [['--adapter', 'fax'], /--adapter must be one of none, webhook, sandbox/],
+      [['--adapter', 'webhook'], /has no webhook URL and signing secret/],
+    ];
+    for (const [args, reason] of refused) {
+      const run = await admin(['organisation', 'set-adapter', '--organisation', sandboxCode, ...args]);
+      expect({
+        args,
+        code: run.code === 0,
+        reason: reason.test(run.stderr),
+        trace: STACK_TRACE.test(run.stderr),
+      }).toEqual({
+        args,
+        code: false,
+        reason: true,
+        trace: false,
+      });
+    }
   });
 
   it('refuses bad input with a non-zero exit and a one-line reason, never a stack trace', async () => {

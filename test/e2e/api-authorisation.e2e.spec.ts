@@ -323,6 +323,10 @@ describe('the authorisation matrix: every caller × every route × a migration i
           { label: 'matrix' },
         ],
       ],
+      [
+        'PUT /organisations/:code/supplier-adapter',
+        () => ['PUT', `/v1/organisations/${parties.otherSupplier.code}/supplier-adapter`, { adapter: 'none' }],
+      ],
       ['GET /api-keys', () => ['GET', '/v1/api-keys']],
       ['DELETE /api-keys/:keyId', () => ['DELETE', `/v1/api-keys/${throwaway.body.id}`]],
     ];
@@ -330,6 +334,7 @@ describe('the authorisation matrix: every caller × every route × a migration i
       'POST /organisations': '201',
       'GET /organisations': '200',
       'POST /organisations/:code/api-keys': '201',
+      'PUT /organisations/:code/supplier-adapter': '200',
       'GET /api-keys': '200',
       'DELETE /api-keys/:keyId': '200',
     };

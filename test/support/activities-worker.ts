@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
-import { ActivitiesModule, DigestActivities, IdpActivities } from '@idp/activities';
+import { ActivitiesModule, DigestActivities, IdpActivities, SandboxSupplierActivities } from '@idp/activities';
 import { AppConfigModule } from '@idp/config';
 import { bindActivities, bindDigestActivities } from '../../apps/worker/src/temporal-worker.service';
 
@@ -33,7 +33,7 @@ export async function startActivitiesWorker(): Promise<ActivitiesWorker> {
     taskQueue,
     workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
     activities: {
-      ...bindActivities(app.get(IdpActivities)),
+      ...bindActivities(app.get(IdpActivities), app.get(SandboxSupplierActivities)),
       ...bindDigestActivities(app.get(DigestActivities)),
     },
   });

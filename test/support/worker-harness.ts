@@ -5,7 +5,7 @@ import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { Module } from '@nestjs/common';
-import { ActivitiesModule, IdpActivities } from '@idp/activities';
+import { ActivitiesModule, IdpActivities, SandboxSupplierActivities } from '@idp/activities';
 import { AppConfigModule } from '@idp/config';
 import { compressedPolicy, CURRENT_GRAPH_VERSION, type KickoffDetails, type ProcessPolicy } from '@idp/domain';
 import { idpWorkflowId } from '@idp/temporal';
@@ -45,7 +45,7 @@ export async function startWorkerHarness(): Promise<WorkerHarness> {
     connection: nativeConnection,
     taskQueue,
     workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
-    activities: bindActivities(app.get(IdpActivities)),
+    activities: bindActivities(app.get(IdpActivities), app.get(SandboxSupplierActivities)),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });

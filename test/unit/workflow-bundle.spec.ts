@@ -14,6 +14,8 @@ describe('the workflow bundle', () => {
     'node_modules/pg/',
     'libs/persistence/',
     'libs/notifications/',
+    'libs/suppliers/',
+    'libs/webhooks/',
   ])('does not contain %s', (fragment) => {
     expect(bundle).not.toContain(fragment);
   });
@@ -21,5 +23,9 @@ describe('the workflow bundle', () => {
   it('contains the idp workflow and the domain it interprets', () => {
     expect(bundle).toContain('libs/domain/src/process/milestone-graph');
     expect(bundle).toContain('workflows/idp/idp.workflow');
+  });
+
+  it('contains the sandbox supplier workflow', () => {
+    expect(bundle).toContain('workflows/sandbox-supplier/sandbox-supplier.workflow');
   });
 });

@@ -27,6 +27,7 @@ describe('a notification that cannot be delivered', () => {
       notify: async () => {
         throw ApplicationFailure.nonRetryable('SMTP server refused every message', 'NotificationDeliveryFailed');
       },
+      requestSupplier: async () => ({ adapter: 'none', outcome: 'not integrated' }),
     };
     const taskQueue = `notify-failure-${randomUUID()}`;
     const nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });

@@ -5,6 +5,7 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -23,9 +24,11 @@ import {
   nextAlertAt,
   ProcessRejection,
   recordDeliveryFailure,
+  recordSupplierRequestFailure,
   startProcess,
   statusOf,
   takeDueAlerts,
+  takeSupplierRequests,
   validateReplan,
   validateReport,
   validateRoundOutcome,
@@ -34,6 +37,7 @@ import {
   type Alert,
   type IdpState,
   type IdpStatus,
+  type SupplierRequest,
 } from '@idp/domain';
 import { IdpSearchAttributes } from '@idp/temporal/search-attributes';
 import type { AuditEventInput, IdpActivityContract } from '@idp/activities/contracts';
@@ -63,6 +67,13 @@ const { notify } = proxyActivities<IdpActivityContract>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
 });
 
+// A supplier endpoint that keeps failing is retried for about an hour, then reported on the migration.
+// One attempt is a few tries of the webhook itself (libs/webhooks), so the timeout leaves room for them.
+const { requestSupplier } = proxyActivities<IdpActivityContract>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
+});
+
 const MAX_CARRIED_UPDATE_RESULTS = 200;
 
 /** Turns a domain refusal into the typed failure an update caller receives (the API maps `type` to HTTP). */
@@ -71,6 +82,12 @@ function refuse(error: unknown): never {
     throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true });
   }
   throw error;
+}
+
+/** What an activity failure says: the activity's own error (the cause), not Temporal's wrapper around it. */
+function failureMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? error.cause.message : error.message;
 }
 
 function guarded<T>(fn: () => T): T {
@@ -278,6 +295,48 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
       ),
     );
 
+  // Supplier requests run beside the loop, so a slow supplier never holds up reminders or commands. Continue-as-new
+  // waits for those in flight (each is asked once); once the migration is closed, nothing more is owed to suppliers.
+  const supplierCalls = new Set<Promise<void>>();
+  const askSuppliers = (requests: SupplierRequest[]) => {
+    for (const request of requests) {
+      const call: Promise<void> = requestSupplier({
+        workflowId: info.workflowId,
+        request,
+        migration: {
+          migrationId,
+          practiceName: state.kickoff.practiceName,
+          practiceOdsCode: state.kickoff.practiceOdsCode,
+          icbCode: state.kickoff.icbCode,
+          currentSupplier: state.kickoff.currentSupplier,
+          newSupplier: state.kickoff.newSupplier,
+          plannedGoLive: state.plannedGoLive,
+          time: state.policy.time,
+        },
+      })
+        // A supplier that cannot be reached must not end the migration: it is reported on it, like a notification.
+        .catch(async (error: unknown) => {
+          recordSupplierRequestFailure(state, request);
+          await appendAudit({
+            eventKey: `${info.workflowId}:supplier-request-failed:${request.key}`,
+            migrationId,
+            actor: { role: 'system', organisationId: 'idp-orchestrator' },
+            action: 'supplier.request-failed',
+            details: {
+              kind: request.kind,
+              supplierRole: request.supplierRole,
+              round: request.round,
+              error: failureMessage(error),
+            },
+            occurredAt: new Date().toISOString(),
+          });
+        })
+        .then(() => undefined)
+        .finally(() => supplierCalls.delete(call));
+      supplierCalls.add(call);
+    }
+  };
+
   // The revision the read model holds; a command can land while the kickoff is being recorded.
   let projectedRevision = -1;
   if (!carried) {
@@ -303,9 +362,12 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     }
     if (state.status === 'cancelled' || state.status === 'signed-off') break;
     if (workflowInfo().continueAsNewSuggested) {
+      await Promise.all([...supplierCalls]);
       await condition(allHandlersFinished);
       return continueAsNew<typeof idp>({ ...input, carriedState: state, carriedUpdateResults: [...updateResults] });
     }
+    // Right before `seen`: a command landing during an await above must wake the loop to ask for what it opened.
+    if (patched('supplier-requests')) askSuppliers(takeSupplierRequests(state, Date.now()));
     const seen = state.revision;
     const changed = () => state.revision !== seen || state.pendingAlerts.length > 0;
     const wakeAt = nextAlertAt(state, Date.now());

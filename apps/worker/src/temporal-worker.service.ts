@@ -5,19 +5,27 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import {
   DigestActivities,
   IdpActivities,
+  SandboxSupplierActivities,
   type DigestActivityContract,
   type IdpActivityContract,
+  type SandboxSupplierActivityContract,
 } from '@idp/activities';
 import type { Environment } from '@idp/config';
 import { describeTemporalError, ensureSearchAttributes, ensureWeeklyDigestSchedule } from '@idp/temporal';
 
-/** Binds an injectable's contract methods into the plain object `Worker.create` takes. */
-export function bindActivities(service: IdpActivityContract): IdpActivityContract {
+/** Binds the injectables' contract methods into the plain object `Worker.create` takes. */
+export function bindActivities(
+  service: IdpActivityContract,
+  sandbox: SandboxSupplierActivityContract,
+): IdpActivityContract & SandboxSupplierActivityContract {
   return {
     recordKickoff: service.recordKickoff.bind(service),
     projectState: service.projectState.bind(service),
     appendAudit: service.appendAudit.bind(service),
     notify: service.notify.bind(service),
+    requestSupplier: service.requestSupplier.bind(service),
+    sandboxMilestone: sandbox.sandboxMilestone.bind(sandbox),
+    sandboxReport: sandbox.sandboxReport.bind(sandbox),
   };
 }
 
@@ -54,6 +62,7 @@ export class TemporalWorkerService implements OnApplicationShutdown {
     private readonly config: ConfigService<Environment, true>,
     private readonly activities: IdpActivities,
     private readonly digestActivities: DigestActivities,
+    private readonly sandboxActivities: SandboxSupplierActivities,
   ) {}
 
   async start(): Promise<void> {
@@ -75,7 +84,10 @@ export class TemporalWorkerService implements OnApplicationShutdown {
       namespace,
       taskQueue,
       ...workflowSource(this.config.get('WORKFLOW_BUNDLE_PATH', { infer: true })),
-      activities: { ...bindActivities(this.activities), ...bindDigestActivities(this.digestActivities) },
+      activities: {
+        ...bindActivities(this.activities, this.sandboxActivities),
+        ...bindDigestActivities(this.digestActivities),
+      },
     });
     this.running = this.worker.run();
     this.running.catch((error: unknown) => {

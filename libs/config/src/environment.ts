@@ -63,6 +63,14 @@ export class Environment {
   PUBLIC_BASE_URL = 'http://localhost:3000';
 
   /**
+   * Where the sandbox supplier (a simulated supplier for demos and tests) calls the public API; default
+   * PUBLIC_BASE_URL.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'SANDBOX_API_URL must be an http(s) URL, e.g. http://localhost:3000' })
+  SANDBOX_API_URL?: string;
+
+  /**
    * Lets a kickoff ask for compressed time (one "working day" lasting `timeScale.workingDayMs`): for demos and
    * tests only; never enable it where real migrations run.
    */

@@ -4,10 +4,16 @@ import { parseArgs } from 'node:util';
 import { embeddedEncryptionKey } from '@idp/infra/services/secrets';
 import { NestFactory } from '@nestjs/core';
 import { ConfigurationError, validateEnvironment } from '@idp/config';
-import { describeDatabaseError, ORGANISATION_ROLES, type OrganisationRole } from '@idp/persistence';
+import {
+  describeDatabaseError,
+  ORGANISATION_ROLES,
+  SUPPLIER_ADAPTERS,
+  type OrganisationRole,
+  type SupplierAdapterKind,
+} from '@idp/persistence';
 import { webhookUrlProblem } from '../organisations/webhook-url';
 
-const HELP = `IDP Orchestrator administration: organisations and API keys.
+const HELP = `IDP Orchestrator administration: organisations, supplier adapters and API keys.
 
 Usage: npm run admin -- <command> [options]
 
@@ -19,6 +25,9 @@ Usage: npm run admin -- <command> [options]
   organisation set-webhook --organisation ID_OR_CODE --url URL
       Send the organisation's notifications and supplier requests to URL (https; http only for localhost),
       signed with a new secret. The secret is printed once, alone on the last line, and stored encrypted.
+  organisation set-adapter --organisation ID_OR_CODE --adapter ${SUPPLIER_ADAPTERS.join('|')} [--settings JSON]
+      How requests reach a supplier: none (notifications only), webhook (signed requests to its webhook URL),
+      or sandbox (a simulated supplier), e.g. --settings '{"delayWorkingDays": 1, "late": ["extractDelivered"]}'.
   key create --organisation ID_OR_CODE [--label LABEL]
       Create an API key. The key is printed once, alone on the last line, and stored only as a hash.
   key list [--organisation ID_OR_CODE]
@@ -37,10 +46,19 @@ const COMMANDS = [
   'organisation create',
   'organisation list',
   'organisation set-webhook',
+  'organisation set-adapter',
   'key create',
   'key list',
   'key revoke',
 ];
+
+function settingsJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    fail('--settings must be JSON, e.g. \'{"delayWorkingDays": 1}\'');
+  }
+}
 
 /** Refuses a wrong command or missing option before anything connects to the database. */
 function checkOptions(command: string, values: Record<string, unknown>, arg: string | undefined): void {
@@ -57,6 +75,13 @@ function checkOptions(command: string, values: Record<string, unknown>, arg: str
     const problem = webhookUrlProblem(String(values.url));
     if (problem) fail(`--${problem}`);
   }
+  if (command === 'organisation set-adapter') {
+    if (!values.organisation || !values.adapter)
+      fail('organisation set-adapter needs --organisation and --adapter (see --help)');
+    if (!SUPPLIER_ADAPTERS.includes(values.adapter as SupplierAdapterKind))
+      fail(`--adapter must be one of ${SUPPLIER_ADAPTERS.join(', ')}`);
+    if (values.settings !== undefined) settingsJson(values.settings as string);
+  }
   if (command === 'key create' && !values.organisation) fail('key create needs --organisation ID_OR_CODE (see --help)');
   if (command === 'key revoke' && !arg) fail('key revoke needs the key id (see key list)');
 }
@@ -72,6 +97,8 @@ async function main(): Promise<void> {
       'contact-email': { type: 'string' },
       url: { type: 'string' },
       organisation: { type: 'string' },
+      adapter: { type: 'string' },
+      settings: { type: 'string' },
       label: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -127,6 +154,19 @@ async function main(): Promise<void> {
         const endpoint = await organisations.setWebhook(values.organisation, values.url);
         process.stdout.write(
           `Webhook of ${endpoint.code} set to ${endpoint.url}. Its signing secret is shown once; give it to the organisation now:\n${endpoint.secret}\n`,
+        );
+        break;
+      }
+      case 'organisation set-adapter': {
+        const set = await organisations.setSupplierAdapter(
+          values.organisation!,
+          values.adapter as SupplierAdapterKind,
+          values.settings === undefined ? {} : settingsJson(values.settings),
+        );
+        process.stdout.write(
+          `${set.organisation} now uses the ${set.adapter} adapter${
+            Object.keys(set.settings).length > 0 ? `\nsettings: ${JSON.stringify(set.settings)}` : ''
+          }${set.sandboxApiKeyId ? `\nreports with its own API key ${set.sandboxApiKeyId}` : ''}\n`,
         );
         break;
       }

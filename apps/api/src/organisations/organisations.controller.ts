@@ -11,12 +11,13 @@ import {
 import { Access } from '../auth/access';
 import { ApiProblems } from '../common/api-docs';
 import type { OrganisationEntity } from '@idp/persistence';
-import { CreateApiKeyDto, CreateOrganisationDto, SetWebhookDto } from './dto/organisation.dto';
+import { CreateApiKeyDto, CreateOrganisationDto, SetSupplierAdapterDto, SetWebhookDto } from './dto/organisation.dto';
 import {
   ApiKeyResponseDto,
   CreatedApiKeyResponseDto,
   OrganisationResponseDto,
   WebhookEndpointResponseDto,
+  SupplierAdapterResponseDto,
 } from './dto/organisation.response';
 import { OrganisationsService } from './organisations.service';
 
@@ -100,6 +101,20 @@ export class OrganisationsController {
   @ApiProblems(400, [404, 'No such organisation.'], 413)
   createKey(@Param('idOrCode') idOrCode: string, @Body() dto: CreateApiKeyDto) {
     return this.organisations.createKey(idOrCode, dto.label ?? 'api key');
+  }
+
+  @Put('organisations/:idOrCode/supplier-adapter')
+  @ApiOperation({ summary: 'Set how requests reach a supplier: none, webhook or the sandbox (with its settings)' })
+  @ApiParam({ name: 'idOrCode', description: 'The supplier’s id (UUID) or code.', schema: { type: 'string' } })
+  @ApiOkResponse({ type: SupplierAdapterResponseDto, description: 'Set; a sandbox has its own API key from now on.' })
+  @ApiProblems(
+    [400, 'Not a supplier, an unknown adapter, or settings that do not fit; `errors` lists each.'],
+    [404, 'No such organisation.'],
+    [409, 'webhook: the supplier has no webhook URL and signing secret yet.'],
+    413,
+  )
+  setSupplierAdapter(@Param('idOrCode') idOrCode: string, @Body() dto: SetSupplierAdapterDto) {
+    return this.organisations.setSupplierAdapter(idOrCode, dto.adapter, dto.settings);
   }
 
   @Get('api-keys')

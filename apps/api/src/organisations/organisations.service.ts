@@ -5,8 +5,15 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, QueryFailedError, type Repository } from 'typeorm';
 import type { Environment } from '@idp/config';
 import { ICB_CODE_PATTERN, PRACTICE_ODS_CODE_PATTERN } from '@idp/domain';
-import { ApiKeyEntity, OrganisationEntity, type OrganisationRole } from '@idp/persistence';
+import {
+  ApiKeyEntity,
+  OrganisationEntity,
+  SUPPLIER_ADAPTERS,
+  type OrganisationRole,
+  type SupplierAdapterKind,
+} from '@idp/persistence';
 import { FieldCipher, generateWebhookSecret } from '@idp/security';
+import { InvalidAdapterSettings, parseSandboxSettings, type SandboxSettings } from '@idp/suppliers';
 import { ProblemException, problemType } from '../common/problem';
 import { webhookUrlProblem } from './webhook-url';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from '../auth/api-key';
@@ -56,6 +63,16 @@ export interface CreatedKey {
   label: string;
   /** Shown once; only its hash is kept. */
   key: string;
+}
+
+/** A supplier's adapter as set: never a secret (the sandbox's own API key is kept encrypted and not shown). */
+export interface SupplierAdapterView {
+  organisation: string;
+  adapter: SupplierAdapterKind;
+  /** The sandbox's behaviour with every default filled in; empty for the other adapters. */
+  settings: Partial<SandboxSettings>;
+  /** The id of the API key the sandbox reports with (sandbox only). */
+  sandboxApiKeyId?: string;
 }
 
 /** Organisations and their API keys: one service for the API, the admin command and the demo seed. */
@@ -172,6 +189,77 @@ export class OrganisationsService {
       await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: key.revokedAt });
     }
     return key;
+  }
+
+  /**
+   * Sets how requests reach a supplier: `none`, `webhook` (its webhook URL and secret must be set first) or
+   * `sandbox` with validated settings. A sandbox gets an API key of its own, kept encrypted in its settings and
+   * reused when the settings change; leaving the sandbox revokes it. Seed scripts call this to make a demo supplier.
+   */
+  async setSupplierAdapter(
+    organisationIdOrCode: string,
+    adapter: SupplierAdapterKind,
+    rawSettings: unknown = {},
+  ): Promise<SupplierAdapterView> {
+    const organisation = await this.findByIdOrCode(organisationIdOrCode);
+    if (organisation.role !== 'supplier')
+      throw this.invalid(
+        'organisation',
+        `${organisation.code} is a ${organisation.role}; only a supplier has an adapter`,
+      );
+    if (!SUPPLIER_ADAPTERS.includes(adapter))
+      throw this.invalid('adapter', `adapter must be one of ${SUPPLIER_ADAPTERS.join(', ')}`);
+    const previousKeyId = organisation.adapterSettings?.apiKeyId as string | undefined;
+    let settings: Record<string, unknown> = {};
+    if (adapter === 'sandbox') {
+      settings = { ...this.sandboxSettings(rawSettings), ...(await this.sandboxKey(organisation)) };
+    } else {
+      if (rawSettings !== undefined && (typeof rawSettings !== 'object' || Object.keys(rawSettings ?? {}).length > 0))
+        throw this.invalid('settings', `the ${adapter} adapter takes no settings`);
+      if (adapter === 'webhook' && (!organisation.webhookUrl || !organisation.webhookSecretEncrypted)) {
+        throw new ProblemException(HttpStatus.CONFLICT, {
+          type: problemType('webhook-not-configured'),
+          title: 'Webhook not configured',
+          detail: `${organisation.code} has no webhook URL and signing secret yet; set them first (organisation set-webhook).`,
+        });
+      }
+    }
+    organisation.supplierAdapter = adapter;
+    organisation.adapterSettings = settings;
+    await this.organisations.save(organisation);
+    if (previousKeyId && settings.apiKeyId !== previousKeyId) await this.revokeKey(previousKeyId);
+    const { apiKeyId, apiKeyEncrypted: _secret, ...shown } = settings;
+    return {
+      organisation: organisation.code,
+      adapter,
+      settings: shown as Partial<SandboxSettings>,
+      ...(typeof apiKeyId === 'string' ? { sandboxApiKeyId: apiKeyId } : {}),
+    };
+  }
+
+  private sandboxSettings(raw: unknown): SandboxSettings {
+    try {
+      return parseSandboxSettings(raw ?? {});
+    } catch (error) {
+      if (!(error instanceof InvalidAdapterSettings)) throw error;
+      throw new ProblemException(HttpStatus.BAD_REQUEST, {
+        type: problemType('validation'),
+        title: 'The request has invalid fields',
+        detail: `Invalid sandbox settings: ${error.message}`,
+        errors: error.problems.map((p) => ({ field: `settings.${p.field}`, message: p.message })),
+      });
+    }
+  }
+
+  /** The sandbox's own API key: the one it has while still valid, else a new one. */
+  private async sandboxKey(organisation: OrganisationEntity): Promise<{ apiKeyId: string; apiKeyEncrypted: string }> {
+    const { apiKeyId, apiKeyEncrypted } = organisation.adapterSettings ?? {};
+    if (typeof apiKeyId === 'string' && typeof apiKeyEncrypted === 'string') {
+      const existing = await this.keys.findOneBy({ id: apiKeyId });
+      if (existing && !existing.revokedAt) return { apiKeyId, apiKeyEncrypted };
+    }
+    const created = await this.createKey(organisation.id, 'sandbox supplier');
+    return { apiKeyId: created.id, apiKeyEncrypted: this.cipher.encrypt(created.key) };
   }
 
   /** The caller a bearer key belongs to, or undefined for an unknown, malformed or revoked key. */

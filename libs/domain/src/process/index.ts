@@ -5,3 +5,4 @@ export * from './rejection';
 export * from './timeline';
 export * from './milestone-graph';
 export * from './idp-process';
+export * from './supplier-requests';

@@ -17,6 +17,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     due: { workingDays: 5 },
     redoneOn: ['re-extract'],
     stage: 'preparing',
+    supplierRequest: { kind: 'request-extract' },
   },
   {
     key: 'extractDelivered',
@@ -27,6 +28,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     due: { workingDays: 5 },
     redoneOn: ['re-extract'],
     stage: 'preparing',
+    supplierRequest: { kind: 'request-extract' },
   },
   {
     key: 'subsidiaryExtractDelivered',
@@ -38,6 +40,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     optional: true,
     redoneOn: ['re-extract'],
     stage: 'preparing',
+    supplierRequest: { kind: 'request-extract' },
   },
   {
     key: 'extractReceived',
@@ -48,6 +51,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     due: { workingDays: 1 },
     redoneOn: ['re-extract'],
     stage: 'preparing',
+    supplierRequest: { kind: 'request-test-environment' },
   },
   {
     key: 'extractLoaded',
@@ -58,6 +62,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     due: { workingDays: 3 },
     redoneOn: ['re-extract', 're-transform'],
     stage: 'preparing',
+    supplierRequest: { kind: 'request-test-environment' },
   },
   {
     key: 'subsidiaryExtractLoaded',
@@ -69,6 +74,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     optional: true,
     redoneOn: ['re-extract', 're-transform'],
     stage: 'preparing',
+    supplierRequest: { kind: 'request-test-environment' },
   },
   {
     key: 'testSystemAvailable',
@@ -79,6 +85,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     due: { workingDays: 2 },
     redoneOn: ['re-extract', 're-transform'],
     stage: 'preparing',
+    supplierRequest: { kind: 'request-test-environment' },
   },
   // 2. Set up access to the new system.
   {
@@ -90,6 +97,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     due: { workingDays: 10 },
     requires: 'admin-users',
     stage: 'preparing',
+    supplierRequest: { kind: 'provision-admin-users' },
   },
   {
     key: 'practiceUsersSetUp',
@@ -111,6 +119,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     due: { workingDays: 5 },
     requires: 'training-session',
     stage: 'preparing',
+    supplierRequest: { kind: 'schedule-training' },
   },
   {
     key: 'usersTrained',
@@ -122,6 +131,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     due: { workingDays: 10 },
     requires: 'trained-users',
     stage: 'preparing',
+    supplierRequest: { kind: 'schedule-training' },
   },
   // 4. Check data against the test criteria: starts once the test system is live, admins exist and someone is trained.
   {
@@ -133,6 +143,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     prerequisites: ['testSystemAvailable', 'adminUsersProvisioned', 'usersTrained'],
     due: { workingDays: 2 },
     stage: 'data-checking',
+    supplierRequest: { kind: 'request-test-criteria' },
   },
   {
     key: 'patientsSelected',
@@ -143,6 +154,7 @@ const V1_MILESTONES: MilestoneDefinition[] = [
     prerequisites: ['testCriteriaProvided'],
     due: { workingDays: 3 },
     stage: 'data-checking',
+    supplierRequest: { kind: 'send-selected-patients-and-reports', on: 'done', to: 'new-supplier' },
   },
   {
     key: 'dataCheckRoundCompleted',

@@ -94,6 +94,8 @@ export interface IdpState {
   pendingAlerts: Alert[];
   notifiedForecastGoLive: IsoDate;
   warnings: string[];
+  /** Keys of supplier requests already issued; absent in states carried from before supplier requests existed. */
+  supplierRequests?: string[];
   /** Grows with every change; the read model ignores a projection older than the one it has. */
   revision: number;
 }

@@ -30,6 +30,30 @@ export interface DueRule {
   cap?: { afterFirstCompletionOf: string; workingDays: number };
 }
 
+/** What the orchestrator asks of a supplier through its adapter (webhook, sandbox), as issue #6 names them. */
+export const SUPPLIER_REQUEST_KINDS = [
+  'request-extract',
+  'request-test-environment',
+  'provision-admin-users',
+  'schedule-training',
+  'request-test-criteria',
+  'send-selected-patients-and-reports',
+  'report-issues',
+] as const;
+export type SupplierRequestKind = (typeof SUPPLIER_REQUEST_KINDS)[number];
+
+export type SupplierRole = Extract<Role, 'current-supplier' | 'new-supplier'>;
+
+/**
+ * The supplier request a milestone stands for. `on: 'open'` (default): the owning supplier is asked once the
+ * milestone can be done; `on: 'done'`: the supplier `to` is told once it has been done (e.g. patients selected).
+ */
+export interface SupplierRequestRule {
+  kind: SupplierRequestKind;
+  on?: 'open' | 'done';
+  to?: SupplierRole;
+}
+
 export interface MilestoneDefinition {
   key: string;
   /** Plain-English name used in messages and pages. */
@@ -49,6 +73,7 @@ export interface MilestoneDefinition {
   /** Stage a migration is in once this milestone is open or done. */
   stage: Exclude<Stage, 'signed-off' | 'cancelled'>;
   requires?: PayloadRequirement;
+  supplierRequest?: SupplierRequestRule;
 }
 
 export interface MilestoneGraph {

@@ -1,6 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
-import { ORGANISATION_ROLES, type OrganisationRole } from '@idp/persistence';
+import { IsEmail, IsIn, IsObject, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
+import {
+  ORGANISATION_ROLES,
+  SUPPLIER_ADAPTERS,
+  type OrganisationRole,
+  type SupplierAdapterKind,
+} from '@idp/persistence';
 
 export class CreateOrganisationDto {
   @ApiProperty({ enum: ORGANISATION_ROLES, example: 'supplier' })
@@ -62,4 +67,26 @@ export class CreateApiKeyDto {
   @IsString()
   @MaxLength(100)
   label?: string;
+}
+
+export class SetSupplierAdapterDto {
+  @ApiProperty({
+    enum: SUPPLIER_ADAPTERS,
+    example: 'sandbox',
+    description:
+      '`none` (notifications only), `webhook` (signed requests to its webhook URL) or `sandbox` (simulated).',
+  })
+  @IsIn(SUPPLIER_ADAPTERS, { message: `adapter must be one of ${SUPPLIER_ADAPTERS.join(', ')}` })
+  adapter: SupplierAdapterKind;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { delayWorkingDays: 0.5, late: ['extractDelivered'], failLoad: false, dataIssues: true },
+    description:
+      'Sandbox only: delayWorkingDays, delays (per request kind), late (milestone keys), lateByWorkingDays, failLoad, failLoadDelayWorkingDays, dataIssues, adminUsers, trainedUsers.',
+  })
+  @IsOptional()
+  @IsObject({ message: 'settings must be a JSON object' })
+  settings?: Record<string, unknown>;
 }

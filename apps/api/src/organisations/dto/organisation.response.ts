@@ -1,5 +1,10 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ORGANISATION_ROLES, type OrganisationRole } from '@idp/persistence';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ORGANISATION_ROLES,
+  SUPPLIER_ADAPTERS,
+  type OrganisationRole,
+  type SupplierAdapterKind,
+} from '@idp/persistence';
 
 /** An organisation that calls the API. */
 export class OrganisationResponseDto {
@@ -84,4 +89,23 @@ export class CreatedApiKeyResponseDto {
     description: 'Send as `Authorization: Bearer <key>`. Shown once; only its hash is kept.',
   })
   key: string;
+}
+
+/** A supplier's adapter as now set; the sandbox's own API key is never shown. */
+export class SupplierAdapterResponseDto {
+  @ApiProperty({ example: 'EMIS' })
+  organisation: string;
+
+  @ApiProperty({ enum: SUPPLIER_ADAPTERS, example: 'sandbox' })
+  adapter: SupplierAdapterKind;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The sandbox settings with every default filled in; empty for the other adapters.',
+  })
+  settings: Record<string, unknown>;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Sandbox only: the id of the API key the sandbox reports with.' })
+  sandboxApiKeyId?: string;
 }
