@@ -9,6 +9,15 @@ import { OrganisationIntegrations1764403200000 } from './migrations/176440320000
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { IdempotencyRecordEntity } from './entities/idempotency-record.entity';
 import { OrganisationEntity } from './entities/organisation.entity';
+import {
+  DataCheckIssueEntity,
+  RecordCheckEntity,
+  ReportFigureEntity,
+  SelectedPatientEntity,
+  SignOffDeclarationEntity,
+  TestCriterionEntity,
+} from './entities/data-checking.entity';
+import { DataChecking1764520000000 } from './migrations/1764520000000-data-checking';
 
 export const ENTITIES = [
   MigrationEntity,
@@ -18,12 +27,19 @@ export const ENTITIES = [
   OrganisationEntity,
   ApiKeyEntity,
   IdempotencyRecordEntity,
+  TestCriterionEntity,
+  SelectedPatientEntity,
+  ReportFigureEntity,
+  RecordCheckEntity,
+  DataCheckIssueEntity,
+  SignOffDeclarationEntity,
 ];
 /** Listed by class, not by glob, so the same list works from TypeScript sources (tests) and from dist/. */
 export const MIGRATIONS = [
   InitialSchema1764230400000,
   OrganisationsAndKeys1764316800000,
   OrganisationIntegrations1764403200000,
+  DataChecking1764520000000,
 ];
 
 /** TypeORM options for a Postgres URL. Schema changes go through migrations only, never `synchronize`. */
