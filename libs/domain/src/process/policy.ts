@@ -48,7 +48,7 @@ export const DEFAULT_POLICY: ProcessPolicy = {
 };
 
 /** A policy's data-check pass thresholds, with the defaults for what it does not say. */
-export function dataCheckThresholdsOf(policy: Pick<ProcessPolicy, 'dataCheckThresholds'>): DataCheckThresholds {
+export function dataCheckThresholdsOf(policy: ProcessPolicy): DataCheckThresholds {
   return { ...DEFAULT_DATA_CHECK_THRESHOLDS, ...policy.dataCheckThresholds };
 }
 
