@@ -9,7 +9,16 @@ export const MAX_CSV_ROWS = 2000;
 
 /** Parses an uploaded CSV (a BOM, CRLF and ragged rows accepted); an unreadable file is one rejection. */
 export function parseCsv(text: unknown): string[][] {
-  if (typeof text !== 'string' || text.trim() === '') {
+  if (typeof text !== 'string') {
+    const message = 'Send the CSV file as the body with Content-Type text/csv';
+    throw new ProblemException(HttpStatus.BAD_REQUEST, {
+      type: problemType('validation'),
+      title: 'The request has invalid fields',
+      detail: message,
+      errors: [{ field: 'Content-Type', message }],
+    });
+  }
+  if (text.trim() === '') {
     throw rejectedUpload([
       { row: 1, field: 'file', message: 'Send the CSV file as the body, with Content-Type text/csv.' },
     ]);
@@ -43,11 +52,16 @@ export function rejectedUpload(rejected: RowRejection[]): ProblemException {
 // A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading quote keeps it text.
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** CSV text of a header and rows; free-text cells that a spreadsheet would run as a formula are neutralised. */
+function cell(value: string | number | boolean | null | undefined): string | number {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'string' && FORMULA_START.test(value)) return `'${value}`;
+  return value ?? '';
+}
+
+/**
+ * CSV text of a header and rows; booleans as yes/no; free-text cells that a spreadsheet would run as a formula
+ * are neutralised (numbers, negative differences included, stay numbers).
+ */
 export function toCsv(rows: Array<Array<string | number | boolean | null | undefined>>): string {
-  return stringify(
-    rows.map((row) =>
-      row.map((cell) => (typeof cell === 'string' && FORMULA_START.test(cell) ? `'${cell}` : (cell ?? ''))),
-    ),
-  );
+  return stringify(rows.map((row) => row.map(cell)));
 }
