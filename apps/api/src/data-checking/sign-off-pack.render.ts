@@ -9,9 +9,15 @@ const pct = (v: number | null) => (v === null ? '–' : `${v}%`);
 const value = (v: number | null) => (v === null ? '–' : String(v));
 
 /** The lines of each section, shared by the CSV and the PDF so both say the same. */
-function sections(
-  pack: SignOffPack,
-): Array<{ title: string; header: string[]; rows: Array<Array<string | number | null>> }> {
+interface Section {
+  title: string;
+  header: string[];
+  rows: Array<Array<string | number | null>>;
+  /** Relative column widths in the PDF (equal when absent). */
+  widths?: number[];
+}
+
+function sections(pack: SignOffPack): Section[] {
   const d: SignOffPackData = pack.data;
   const m = d.migration;
   const signed = d.signatures;
@@ -60,6 +66,7 @@ function sections(
     {
       title: 'Report comparison',
       header: ['round', 'kind', 'code', 'name', 'old system', 'test system', 'difference', 'tolerance', 'result'],
+      widths: [0.7, 1.4, 2, 3.2, 1, 1, 1, 1, 0.8],
       rows: d.reportComparison.map((f) => [
         f.round,
         f.kind,
@@ -80,6 +87,7 @@ function sections(
     {
       title: 'Issues',
       header: ['number', 'severity', 'category', 'round', 'status', 'supplier reference', 'patient', 'description'],
+      widths: [0.8, 1, 1.6, 0.7, 1.4, 1.4, 1.4, 3.5],
       rows: d.issues.map((i) => [
         i.number,
         i.severity,
@@ -94,6 +102,7 @@ function sections(
     {
       title: 'Signatures',
       header: ['who', 'name', 'organisation', 'signed at', 'statement'],
+      widths: [1.2, 1.6, 1.2, 1.8, 5],
       rows: [
         signed.clinicalLead
           ? [
@@ -154,14 +163,17 @@ export function signOffPackPdf(pack: SignOffPack): Promise<Buffer> {
       continue;
     }
     const columns = s.header.length;
-    const columnWidth = width / columns;
+    const weights = s.widths ?? s.header.map(() => 1);
+    const total = weights.reduce((a, b) => a + b, 0);
+    const widths = weights.map((w) => (w / total) * width);
+    const lefts = widths.map((_, i) => 40 + widths.slice(0, i).reduce((a, b) => a + b, 0));
     const row = (cells: Array<string | number | null>, bold: boolean) => {
       doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7.5);
       const texts = cells.map((c) => (c === null || c === undefined ? '' : String(c)));
-      const height = Math.max(...texts.map((t) => doc.heightOfString(t, { width: columnWidth - 4 })), 9);
+      const height = Math.max(...texts.map((t, i) => doc.heightOfString(t, { width: widths[i] - 4 })), 9);
       if (doc.y + height > doc.page.height - 40) doc.addPage();
       const top = doc.y;
-      texts.forEach((t, i) => doc.text(t, 40 + i * columnWidth, top, { width: columnWidth - 4 }));
+      texts.forEach((t, i) => doc.text(t, lefts[i], top, { width: widths[i] - 4 }));
       doc.x = 40;
       doc.y = top + height + 2;
     };
