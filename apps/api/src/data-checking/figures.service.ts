@@ -109,12 +109,12 @@ export class DataCheckFiguresService {
       caller,
       {
         outcome: verdict.outcome,
-        remedy: verdict.outcome === 'failed' ? dto.remedy : undefined,
+        remedy: verdict.outcome === 'failed' ? (dto.remedy ?? undefined) : undefined,
         summary: {
           completenessPercent: figures.completenessPercent ?? undefined,
           accuracyPercent: figures.accuracyPercent ?? undefined,
           openIssues,
-          note: dto.note,
+          note: dto.note ?? undefined,
         },
       },
       idempotencyKey,
@@ -123,7 +123,7 @@ export class DataCheckFiguresService {
       round: result.round,
       outcome: result.outcome,
       reasons: verdict.reasons,
-      remedy: verdict.outcome === 'failed' ? dto.remedy : undefined,
+      remedy: verdict.outcome === 'failed' ? (dto.remedy ?? undefined) : undefined,
       nextRound: result.nextRound,
       escalated: result.escalated,
       figures,

@@ -63,8 +63,14 @@ export class IssuesService {
     return (await this.views(p, [row]))[0];
   }
 
-  async update(p: Participation, caller: Caller, number: number, dto: UpdateIssueDto): Promise<IssueView> {
+  async update(p: Participation, caller: Caller, number: number, given: UpdateIssueDto): Promise<IssueView> {
     const actor = this.context.actor(p, caller);
+    // null means left out, as everywhere in the API.
+    const dto = {
+      status: given.status ?? undefined,
+      supplierReference: given.supplierReference ?? undefined,
+      severity: given.severity ?? undefined,
+    };
     if (dto.status === undefined && dto.supplierReference === undefined && dto.severity === undefined) {
       throw invalidField('status', 'Give at least one of status, supplierReference or severity');
     }

@@ -85,7 +85,11 @@ export class SignOffService {
     const { signedAt } = await this.commands.signOff(
       p,
       caller,
-      { clinicalLeadName: dto.clinicalLeadName, declarationAccepted: dto.declarationAccepted, note: dto.note },
+      {
+        clinicalLeadName: dto.clinicalLeadName,
+        declarationAccepted: dto.declarationAccepted,
+        note: dto.note ?? undefined,
+      },
       idempotencyKey,
     );
     await this.declarations
