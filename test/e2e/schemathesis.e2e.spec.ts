@@ -311,6 +311,13 @@ parameters = { "path.id" = "${migrations.checking}" }
 include-path-regex = "/(test-criteria|report-figures)"
 headers = { Authorization = "${bearer(parties.newSupplier.key)}" }
 
+# An issue the fuzzer raised answers 200 to any valid update, including the coverage phase's "wrong type of id"
+# case, whose id the override above replaces with a real one: a false schema-violation report. Fuzzing and
+# stateful phases still update issues with valid and invalid bodies.
+[[operations]]
+include-path = "/v1/migrations/{id}/issues/{number}"
+phases = { coverage = { enabled = false } }
+
 [[operations]]
 include-path = "/v1/migrations/{id}/countersign"
 headers = { Authorization = "${bearer(parties.icb.key)}" }

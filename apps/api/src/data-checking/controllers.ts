@@ -20,10 +20,8 @@ import {
   ComputedOutcomeDto,
   CountersignDto,
   CreateIssueDto,
-  IssueParamsDto,
   RecordChecksDto,
   ReportFigureInputDto,
-  RoundParamsDto,
   SelectPatientDto,
   SignOffDeclarationDto,
   TestCriterionInputDto,
@@ -44,6 +42,7 @@ import {
   TestCriterionDto,
   TestCriterionListDto,
 } from './dto/responses.dto';
+import { WholeNumberPipe } from './dto/whole-number.pipe';
 import { DataCheckFiguresService } from './figures.service';
 import { IssuesService } from './issues.service';
 import { PatientsService } from './patients.service';
@@ -287,7 +286,11 @@ export class IssuesController {
       'open → fixed-by-supplier (a supplier) → re-checked → closed (the practice or delivery partner); they may also reopen it.',
   })
   @ApiMigrationId()
-  @ApiParam({ name: 'number', description: 'The issue number.', schema: { type: 'integer', minimum: 1 } })
+  @ApiParam({
+    name: 'number',
+    description: 'The issue number.',
+    schema: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+  })
   @ApiOkResponse({ type: IssueDto, description: 'The issue as it now stands.' })
   @ApiProblems(
     [400, MIGRATION_400],
@@ -302,10 +305,10 @@ export class IssuesController {
   update(
     @CurrentParticipation() p: Participation,
     @CurrentCaller() caller: Caller,
-    @Param() params: IssueParamsDto,
+    @Param('number', new WholeNumberPipe('number', 1_000_000)) number: number,
     @Body() dto: UpdateIssueDto,
   ) {
-    return this.issues.update(p, caller, params.number, dto);
+    return this.issues.update(p, caller, number, dto);
   }
 }
 
@@ -337,7 +340,7 @@ export class DataCheckFiguresController {
     summary: 'Compute the round’s outcome from its figures and record it (a failure opens the next round)',
   })
   @ApiMigrationId()
-  @ApiParam({ name: 'round', description: 'The current round.', schema: { type: 'integer', minimum: 1 } })
+  @ApiParam({ name: 'round', description: 'The current round.', schema: { type: 'integer', minimum: 1, maximum: 100 } })
   @ApiOkResponse({ type: ComputedOutcomeResultDto, description: 'Recorded in the process.' })
   @ChangeProblems(
     'Not the current round (`RoundNotCurrent`), checks outstanding (`ChecksIncomplete`), or refused by the process (`RoundNotReady`, `MigrationClosed`, …).',
@@ -346,11 +349,11 @@ export class DataCheckFiguresController {
   outcome(
     @CurrentParticipation() p: Participation,
     @CurrentCaller() caller: Caller,
-    @Param() params: RoundParamsDto,
+    @Param('round', new WholeNumberPipe('round', 100)) round: number,
     @Body() dto: ComputedOutcomeDto,
     @Headers('Idempotency-Key') idem?: string,
   ) {
-    return this.figures.recordOutcome(p, caller, params.round, dto, idempotencyKey(idem));
+    return this.figures.recordOutcome(p, caller, round, dto, idempotencyKey(idem));
   }
 }
 

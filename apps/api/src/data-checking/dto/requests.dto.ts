@@ -270,29 +270,3 @@ export class CountersignDto {
   @MaxLength(2000)
   note?: string;
 }
-
-export class RoundParamsDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsString()
-  id: string;
-
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100 })
-  @Type(() => Number)
-  @IsInt({ message: 'round must be a whole number from 1' })
-  @Min(1, { message: 'round must be a whole number from 1' })
-  @Max(100, { message: 'round must be at most 100' })
-  round: number;
-}
-
-export class IssueParamsDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsString()
-  id: string;
-
-  @ApiProperty({ type: 'integer', minimum: 1 })
-  @Type(() => Number)
-  @IsInt({ message: 'number must be a whole number from 1' })
-  @Min(1, { message: 'number must be a whole number from 1' })
-  @Max(1_000_000, { message: 'number must be a whole number from 1' })
-  number: number;
-}
