@@ -533,6 +533,8 @@ describe('data checking of one IDP, from criteria to the sign-off pack', () => {
     expect(csv.headers.get('x-content-hash')).toBe(hash);
     expect(csv.body).toContain(`content hash (SHA-256),${hash}`);
     expect(csv.body).toContain('round,1,,38,36,94.74%,34,33,97.06%');
+    // A negative difference stays a number (not neutralised as a formula).
+    expect(csv.body).toContain('1,qof-register,AF,Atrial fibrillation register,88,87,-1,0,fail');
     expect(csv.body).not.toMatch(new RegExp(ALL.join('|')));
     // The same data gives the same hash, whoever asks.
     expect((await send(parties.practice, 'GET', '/sign-off-pack.csv')).headers.get('x-content-hash')).toBe(hash);

@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
 import { PersistenceModule } from '@idp/persistence';
 import { MigrationsModule } from '../migrations/migrations.module';
-import {
-  DataCheckFiguresController,
-  IssuesController,
-  PatientsController,
-  RecordChecksController,
-  ReportFiguresController,
-  SignOffController,
-  TestCriteriaController,
-} from './controllers';
+import { DataCheckFiguresController } from './figures.controller';
+import { IssuesController } from './issues.controller';
+import { PatientsController } from './patients.controller';
+import { RecordChecksController } from './record-checks.controller';
+import { ReportFiguresController } from './report-figures.controller';
+import { SignOffController } from './sign-off.controller';
+import { TestCriteriaController } from './test-criteria.controller';
 import { DataCheckContext } from './data-check-context';
 import { DataCheckFiguresService } from './figures.service';
 import { IssuesService } from './issues.service';

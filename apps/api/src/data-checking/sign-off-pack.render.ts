@@ -6,7 +6,7 @@ const HASH_NOTE =
   'Content hash: SHA-256 of the canonical JSON (keys sorted, no whitespace) of the pack data: migration, thresholds, figures, rounds, report comparison, record checks, issues and signatures; the generation time is not included.';
 
 const pct = (v: number | null) => (v === null ? '–' : `${v}%`);
-const value = (v: number | null) => (v === null ? '–' : String(v));
+const value = (v: number | null): string | number => (v === null ? '–' : v);
 
 /** The lines of each section, shared by the CSV and the PDF so both say the same. */
 interface Section {
