@@ -540,6 +540,64 @@ describe('data checking of one IDP, from criteria to the sign-off pack', () => {
     expect((await send(parties.practice, 'GET', '/sign-off-pack.csv')).headers.get('x-content-hash')).toBe(hash);
   });
 
+  it('lets each role call only its routes; outsiders get 404 whatever their role', async () => {
+    const { icb, deliveryPartner, currentSupplier, newSupplier, practice } = parties;
+    const { otherIcb, otherDeliveryPartner, otherSupplier, otherPractice } = parties;
+    const roles: Record<string, Party> = {
+      icb,
+      'delivery-partner': deliveryPartner,
+      'current-supplier': currentSupplier,
+      'new-supplier': newSupplier,
+      practice,
+    };
+    const all = Object.keys(roles);
+    const checkers = ['practice', 'delivery-partner'];
+    const givers = [...checkers, 'current-supplier', 'new-supplier'];
+    const routes: Array<[string, string, string[]]> = [
+      ['GET', '/test-criteria', all],
+      ['POST', '/test-criteria', ['new-supplier', 'delivery-partner']],
+      ['GET', '/patients', all],
+      ['POST', '/patients', checkers],
+      ['GET', '/patients.csv', all],
+      ['POST', '/patients.csv', checkers],
+      ['GET', '/report-figures', all],
+      ['POST', '/report-figures', givers],
+      ['GET', '/report-figures.csv', all],
+      ['POST', '/report-figures.csv', givers],
+      ['GET', '/record-checks', all],
+      ['POST', '/record-checks', checkers],
+      ['GET', '/issues', all],
+      ['POST', '/issues', checkers],
+      ['PATCH', '/issues/3', givers],
+      ['GET', '/figures', all],
+      ['POST', '/rounds/2/outcome', checkers],
+      ['GET', '/sign-off', all],
+      ['POST', '/sign-off', ['practice']],
+      ['POST', '/countersign', ['icb']],
+      ['GET', '/sign-off-pack.pdf', all],
+      ['GET', '/sign-off-pack.csv', all],
+    ];
+    const wrong: string[] = [];
+    for (const [method, path, allowed] of routes) {
+      const body = method === 'GET' ? undefined : path.endsWith('.csv') ? undefined : {};
+      for (const [role, who] of Object.entries(roles)) {
+        const res =
+          path.endsWith('.csv') && method === 'POST'
+            ? await upload(who, path, 'NHS number\n')
+            : await send(who, method, path, body);
+        const ok = allowed.includes(role)
+          ? res.status < 500 && ![401, 403, 404].includes(res.status)
+          : res.status === 403;
+        if (!ok) wrong.push(`${role} ${method} ${path}: ${res.status}`);
+      }
+      for (const outsider of [otherIcb, otherDeliveryPartner, otherSupplier, otherPractice]) {
+        const res = await send(outsider, method, path, body);
+        if (res.status !== 404) wrong.push(`outsider ${outsider.role} ${method} ${path}: ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('never logged an NHS number', () => {
     expect(logs).toContain('/patients');
     expect(logs).not.toMatch(new RegExp(ALL.join('|')));

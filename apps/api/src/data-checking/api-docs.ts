@@ -60,26 +60,28 @@ export const ApiCsvUpload = (description: string) =>
     ),
   );
 
-/** A CSV download. */
-export const ApiCsvDownload = (description: string) =>
+const DISPOSITION = { description: 'attachment; filename=…', schema: { type: 'string' } };
+const CONTENT_HASH = {
+  description: 'SHA-256 (hex) of the sign-off pack’s canonical data, as printed in the pack.',
+  schema: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+};
+
+/** A download of `mediaType`; `pack` adds the sign-off pack's content hash header. */
+const ApiDownload = (mediaType: string, schema: object, description: string, pack: boolean) =>
   applyDecorators(
-    ApiProduces('text/csv'),
+    ApiProduces(mediaType),
     ApiOkResponse({
       description,
-      content: { 'text/csv': { schema: { type: 'string' } } },
-      headers: { 'Content-Disposition': { description: 'attachment; filename=…', schema: { type: 'string' } } },
+      content: { [mediaType]: { schema } },
+      headers: { 'Content-Disposition': DISPOSITION, ...(pack ? { 'X-Content-Hash': CONTENT_HASH } : {}) },
     }),
     ReadProblems(),
   );
 
-/** A PDF download. */
+/** A CSV download. */
+export const ApiCsvDownload = (description: string, pack = false) =>
+  ApiDownload('text/csv', { type: 'string' }, description, pack);
+
+/** The sign-off pack as a PDF. */
 export const ApiPdfDownload = (description: string) =>
-  applyDecorators(
-    ApiProduces('application/pdf'),
-    ApiOkResponse({
-      description,
-      content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
-      headers: { 'Content-Disposition': { description: 'attachment; filename=…', schema: { type: 'string' } } },
-    }),
-    ReadProblems(),
-  );
+  ApiDownload('application/pdf', { type: 'string', format: 'binary' }, description, true);

@@ -75,7 +75,7 @@ export class SignOffController {
       'Migration, dates, graph version, figures, report comparison, record-check summary (masked NHS numbers), issues, rounds, signatures, and a SHA-256 content hash of the pack’s canonical data.',
   })
   @ApiMigrationId()
-  @ApiPdfDownload('The pack (`X-Content-Hash` repeats its content hash).')
+  @ApiPdfDownload('The pack.')
   async pdf(@CurrentParticipation() p: Participation, @Res({ passthrough: true }) res: Response) {
     const pack = await this.packs.build(p);
     res.setHeader('X-Content-Hash', pack.contentHash);
@@ -89,7 +89,7 @@ export class SignOffController {
   @Access(EVERYONE)
   @ApiOperation({ summary: 'The sign-off pack as CSV (the same sections and content hash as the PDF)' })
   @ApiMigrationId()
-  @ApiCsvDownload('The pack, one block per section.')
+  @ApiCsvDownload('The pack, one block per section.', true)
   async csv(@CurrentParticipation() p: Participation, @Res({ passthrough: true }) res: Response) {
     const pack = await this.packs.build(p);
     res.setHeader('X-Content-Hash', pack.contentHash);

@@ -80,6 +80,7 @@ export class TestCriteriaService {
       }
       throw error;
     }
+    await this.context.record(p, actor, 'data-check.criterion-added', { code: row.code, category: row.category });
     return (await this.list(p)).find((c) => c.id === row.id)!;
   }
 }
