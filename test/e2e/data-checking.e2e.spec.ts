@@ -72,7 +72,9 @@ beforeAll(async () => {
   api.process.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
   db = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL }).initialize();
   parties = await seedIsolatedParties(db);
-  const kickoff = await call(api.baseUrl, 'POST', '/v1/migrations', kickoffFor(parties), parties.icb.auth);
+  // Thresholds of this migration's policy: accuracy 97% instead of the default 98%.
+  const body = kickoffFor(parties, { dataCheckThresholds: { completenessPercent: 100, accuracyPercent: 97 } });
+  const kickoff = await call(api.baseUrl, 'POST', '/v1/migrations', body, parties.icb.auth);
   expect(kickoff.status).toBe(201);
   id = kickoff.body.id;
 });
@@ -86,6 +88,18 @@ afterAll(async () => {
 
 describe('data checking of one IDP, from criteria to the sign-off pack', () => {
   const patientIds: Record<string, string> = {};
+
+  it('refuses pass thresholds outside 0–100% at kickoff', async () => {
+    const bad = kickoffFor(parties, {
+      practiceOdsCode: parties.otherPractice.code,
+      dataCheckThresholds: { completenessPercent: 100, accuracyPercent: 101 },
+    });
+    const res = await call(api.baseUrl, 'POST', '/v1/migrations', bad, parties.icb.auth);
+    expectProblem(res, 400);
+    expect(res.body.errors).toEqual([
+      { field: 'dataCheckThresholds.accuracyPercent', message: 'accuracyPercent must be a number from 0 to 100' },
+    ]);
+  });
 
   it('gets through preparation to the data check', async () => {
     const { newSupplier, currentSupplier, practice, deliveryPartner } = parties;
@@ -334,7 +348,7 @@ describe('data checking of one IDP, from criteria to the sign-off pack', () => {
     // 3 patients × 12 categories = 36 checks; 1 not applicable → 35 expected, 1 missing → 34 present, 33 match.
     // Report figures: 3 compared (the flu figure lacks a new value), 2 within tolerance (AF is 1 short).
     // Completeness (34 + 2) / (35 + 3) = 36/38 = 94.74%; accuracy 33/34 = 97.06%.
-    expect(figures.thresholds).toEqual({ completenessPercent: 100, accuracyPercent: 98 });
+    expect(figures.thresholds).toEqual({ completenessPercent: 100, accuracyPercent: 97 });
     expect(figures.byRound[0]).toMatchObject({
       round: 1,
       expected: 38,
@@ -345,10 +359,8 @@ describe('data checking of one IDP, from criteria to the sign-off pack', () => {
       accuracyPercent: 97.06,
       unchecked: 0,
       reportFigures: { compared: 3, withinTolerance: 2, pending: 1 },
-      outcome: {
-        outcome: 'failed',
-        reasons: ['Completeness 94.74% is below the 100% threshold.', 'Accuracy 97.06% is below the 98% threshold.'],
-      },
+      // Accuracy 97.06% reaches this migration's 97%; completeness fails the round.
+      outcome: { outcome: 'failed', reasons: ['Completeness 94.74% is below the 100% threshold.'] },
     });
     // Medication: 3 present, 2 match → 66.67%. Allergies: 3 expected, 2 present → 66.67% complete.
     const category = (name: string) => figures.byCategory.find((c: { category: string }) => c.category === name);
@@ -361,7 +373,7 @@ describe('data checking of one IDP, from criteria to the sign-off pack', () => {
     });
     expect(category('appointments')).toMatchObject({ expected: 2, present: 2 });
     const status = (await send(parties.icb, 'GET', '')).body;
-    expect(status.process.dataCheckThresholds).toEqual({ completenessPercent: 100, accuracyPercent: 98 });
+    expect(status.process.dataCheckThresholds).toEqual({ completenessPercent: 100, accuracyPercent: 97 });
   });
 
   it('refuses sign-off before a passed round, then records the computed failure and opens round 2', async () => {
