@@ -1,16 +1,15 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { Not, type Repository } from 'typeorm';
 import {
   computeDataCheckFigures,
+  type CheckResult,
   type DataCheckFigures,
+  type IdpStatus,
   type RecordCategory,
   type RoundFigures,
-  type CheckResult,
-  type IdpStatus,
 } from '@idp/domain';
 import { DataCheckIssueEntity, RecordCheckEntity, ReportFigureEntity, SelectedPatientEntity } from '@idp/persistence';
-import { Not } from 'typeorm';
 import type { Participation } from '../auth/access';
 import { ProcessCommandsService } from '../migrations/process-commands.service';
 import type { Caller } from '../organisations/organisations.service';
