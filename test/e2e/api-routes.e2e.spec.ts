@@ -293,6 +293,8 @@ describe('a whole IDP through the API, each step by its owner', () => {
       ['milestone.reported', practice, 'dataCheckRoundCompleted'],
       ['round.outcome-recorded', practice],
       ['data-check.signed-off', practice],
+      // The declaration as signed (text, accepted open issues), recorded by the API once the workflow accepted it.
+      ['data-check.declaration-signed', practice],
     ];
     const roleIn: Record<string, string> = {
       [icb.code]: 'icb',

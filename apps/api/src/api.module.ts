@@ -10,6 +10,7 @@ import { PersistenceModule } from '@idp/persistence';
 import { TemporalClientModule } from '@idp/temporal';
 import { AccessGuard } from './auth/access.guard';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { DataCheckingModule } from './data-checking/data-checking.module';
 import { HealthController } from './health/health.controller';
 import { MigrationsModule } from './migrations/migrations.module';
 import { OrganisationsModule } from './organisations/organisations.module';
@@ -37,6 +38,8 @@ import { OrganisationsModule } from './organisations/organisations.module';
     }),
     OrganisationsModule,
     MigrationsModule,
+    // After MigrationsModule: its rounds/current/outcome route must match before rounds/:round/outcome.
+    DataCheckingModule,
   ],
   controllers: [HealthController],
   providers: [

@@ -11,6 +11,8 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   // No upgrade-insecure-requests: the embedded default serves plain HTTP on addresses other than localhost too.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.useBodyParser('json', { limit: '256kb' });
+  // CSV uploads of selected patients and report figures (the only routes taking text bodies).
+  app.useBodyParser('text', { type: ['text/csv', 'text/plain'], limit: '2mb' });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(new RejectNulPipe(), validationPipe());
   app.enableShutdownHooks();

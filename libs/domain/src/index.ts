@@ -1,3 +1,4 @@
 export * from './calendar';
 export * from './identifiers';
 export * from './process';
+export * from './data-checking';

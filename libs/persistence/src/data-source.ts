@@ -11,6 +11,15 @@ import { IdempotencyRecordEntity } from './entities/idempotency-record.entity';
 import { OrganisationEntity } from './entities/organisation.entity';
 import { DigestSnapshotEntity } from './entities/digest-snapshot.entity';
 import { WeeklyDigest1764500000000 } from './migrations/1764500000000-weekly-digest';
+import {
+  DataCheckIssueEntity,
+  RecordCheckEntity,
+  ReportFigureEntity,
+  SelectedPatientEntity,
+  SignOffDeclarationEntity,
+  TestCriterionEntity,
+} from './entities/data-checking.entity';
+import { DataChecking1764520000000 } from './migrations/1764520000000-data-checking';
 
 export const ENTITIES = [
   MigrationEntity,
@@ -21,6 +30,12 @@ export const ENTITIES = [
   ApiKeyEntity,
   IdempotencyRecordEntity,
   DigestSnapshotEntity,
+  TestCriterionEntity,
+  SelectedPatientEntity,
+  ReportFigureEntity,
+  RecordCheckEntity,
+  DataCheckIssueEntity,
+  SignOffDeclarationEntity,
 ];
 /** Listed by class, not by glob, so the same list works from TypeScript sources (tests) and from dist/. */
 export const MIGRATIONS = [
@@ -28,6 +43,7 @@ export const MIGRATIONS = [
   OrganisationsAndKeys1764316800000,
   OrganisationIntegrations1764403200000,
   WeeklyDigest1764500000000,
+  DataChecking1764520000000,
 ];
 
 /** TypeORM options for a Postgres URL. Schema changes go through migrations only, never `synchronize`. */

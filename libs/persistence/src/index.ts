@@ -6,6 +6,7 @@ export * from './entities/organisation.entity';
 export * from './entities/api-key.entity';
 export * from './entities/idempotency-record.entity';
 export * from './entities/digest-snapshot.entity';
+export * from './entities/data-checking.entity';
 export * from './data-source';
 export * from './errors';
 export * from './persistence.module';

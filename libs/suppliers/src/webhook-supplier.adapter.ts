@@ -40,7 +40,7 @@ export function supplierWebhookPayload(call: SupplierCall, publicBaseUrl: string
   if (request.kind === 'send-selected-patients-and-reports') {
     // The patient list itself is fetched with the supplier's API key, never pushed.
     links.selectedPatients = `${base}/patients.csv`;
-    links.reports = `${base}/reports`;
+    links.reports = `${base}/report-figures.csv`;
   }
   return {
     event: `supplier.${request.kind}`,

@@ -35,7 +35,7 @@ describe('the supplier webhook payload', () => {
       migration: 'https://idp.example/v1/migrations/mig-1',
       events: 'https://idp.example/v1/migrations/mig-1/events',
       selectedPatients: 'https://idp.example/v1/migrations/mig-1/patients.csv',
-      reports: 'https://idp.example/v1/migrations/mig-1/reports',
+      reports: 'https://idp.example/v1/migrations/mig-1/report-figures.csv',
     });
     expect(Object.keys(payload)).toEqual(['event', 'migration', 'request', 'links']);
   });

@@ -22,15 +22,8 @@ import {
   ReasonDto,
   ReplanDto,
   RoundOutcomeDto,
-  SignOffDto,
 } from './dto/commands.dto';
-import {
-  ForecastDto,
-  KickoffResultDto,
-  MilestoneReportResultDto,
-  RoundOutcomeResultDto,
-  SignOffResultDto,
-} from './dto/command.response';
+import { ForecastDto, KickoffResultDto, MilestoneReportResultDto, RoundOutcomeResultDto } from './dto/command.response';
 import { KickoffDto, ParticipantDto } from './dto/kickoff.dto';
 import { AuditEventPageDto, MigrationPageDto, MigrationViewDto, ProcessStatusDto } from './dto/migration.response';
 import { MigrationsService, type MigrationView } from './migrations.service';
@@ -40,7 +33,8 @@ import { ProcessCommandsService } from './process-commands.service';
 const MILESTONE_KEYS = graphFor().milestones.map((m) => m.key);
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 
-function idempotencyKey(value: string | undefined): string | undefined {
+/** The `Idempotency-Key` header, checked: 400 when it is malformed. */
+export function idempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(value)) {
     throw new ProblemException(400, {
@@ -299,22 +293,5 @@ export class MigrationsController {
     @Headers('Idempotency-Key') idem?: string,
   ) {
     return this.commands.recordRoundOutcome(p, caller, dto, idempotencyKey(idem));
-  }
-
-  @Post(':id/sign-off')
-  @HttpCode(200)
-  @Access({ migration: { roles: ['practice'] } })
-  @ApiIdempotencyKey()
-  @ApiOperation({ summary: 'The clinical lead signs off the data check; the IDP is complete' })
-  @ApiMigrationId()
-  @ApiOkResponse({ type: SignOffResultDto, description: 'Signed off; the IDP is complete.' })
-  @CommandProblems()
-  signOff(
-    @CurrentParticipation() p: Participation,
-    @CurrentCaller() caller: Caller,
-    @Body() dto: SignOffDto,
-    @Headers('Idempotency-Key') idem?: string,
-  ) {
-    return this.commands.signOff(p, caller, dto, idempotencyKey(idem));
   }
 }

@@ -63,6 +63,8 @@ function fingerprint(dto: KickoffDto): string {
     participants: dto.participants ?? [],
     timeScale: dto.timeScale?.workingDayMs ?? null,
     deliveryPartner: dto.deliveryPartner ?? null,
+    // Only when given, so kickoffs from before the option keep their fingerprint (and their repeats still match).
+    ...(dto.dataCheckThresholds ? { dataCheckThresholds: { ...dto.dataCheckThresholds } } : {}),
   };
   return createHash('sha256').update(JSON.stringify(normalised)).digest('hex');
 }
@@ -218,7 +220,10 @@ export class MigrationsService {
     };
     const input: IdpWorkflowInput = {
       kickoff,
-      policy: dto.timeScale ? compressedPolicy(dto.timeScale.workingDayMs) : DEFAULT_POLICY,
+      policy: {
+        ...(dto.timeScale ? compressedPolicy(dto.timeScale.workingDayMs) : DEFAULT_POLICY),
+        ...(dto.dataCheckThresholds ? { dataCheckThresholds: { ...dto.dataCheckThresholds } } : {}),
+      },
       graphVersion: row.graphVersion,
     };
     try {

@@ -1,6 +1,7 @@
 import { addWorkingDays, type IsoDate } from '../calendar';
 import { graphFor } from './milestone-graph';
-import type { ProcessPolicy } from './policy';
+import type { DataCheckThresholds } from '../data-checking/figures';
+import { dataCheckThresholdsOf, type ProcessPolicy } from './policy';
 import { ProcessRejection } from './rejection';
 import type { Alert, IdpState, MilestoneRecord, RoundSummary } from './state';
 import { timelineFor } from './timeline';
@@ -773,6 +774,8 @@ export interface IdpStatus {
   stage: Stage;
   round: number;
   maxRounds: number;
+  /** What a data-check round must reach to pass (the policy's, or the defaults). */
+  dataCheckThresholds: DataCheckThresholds;
   rounds: Array<{
     round: number;
     startedAt: string;
@@ -854,6 +857,7 @@ export function statusOf(state: IdpState, now: number): IdpStatus {
     stage: stageOf(state, times),
     round: state.round,
     maxRounds: state.policy.maxRounds,
+    dataCheckThresholds: dataCheckThresholdsOf(state.policy),
     rounds: state.rounds.map((r) => ({
       ...r,
       startedAt: iso(r.startedAt)!,

@@ -1,3 +1,4 @@
+import { DEFAULT_DATA_CHECK_THRESHOLDS, type DataCheckThresholds } from '../data-checking/figures';
 import type { Role } from './types';
 
 export type TimeScale =
@@ -24,6 +25,11 @@ export interface ProcessPolicy {
   minTrainedUsers: number;
   /** The forecast go-live must move by at least this many working days before a new delay notice goes out. */
   delayNoticeThresholdWorkingDays: number;
+  /**
+   * Completeness and accuracy a data-check round must reach to pass. Optional: migrations started before it
+   * existed carry policies without it; read it with `dataCheckThresholdsOf`.
+   */
+  dataCheckThresholds?: DataCheckThresholds;
 }
 
 /** The policy of a real migration: working days of England and Wales, reminders 2 days before and on the day. */
@@ -38,7 +44,13 @@ export const DEFAULT_POLICY: ProcessPolicy = {
   maxRounds: 5,
   minTrainedUsers: 2,
   delayNoticeThresholdWorkingDays: 1,
+  dataCheckThresholds: DEFAULT_DATA_CHECK_THRESHOLDS,
 };
+
+/** A policy's data-check pass thresholds, with the defaults for what it does not say. */
+export function dataCheckThresholdsOf(policy: ProcessPolicy): DataCheckThresholds {
+  return { ...DEFAULT_DATA_CHECK_THRESHOLDS, ...policy.dataCheckThresholds };
+}
 
 /** The same policy with compressed time, so a whole IDP runs in seconds or minutes (tests, demo). */
 export function compressedPolicy(workingDayMs: number, overrides: Partial<ProcessPolicy> = {}): ProcessPolicy {

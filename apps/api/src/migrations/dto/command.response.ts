@@ -56,8 +56,3 @@ export class RoundOutcomeResultDto implements RoundOutcomeResult {
   @ApiProperty({ description: 'True when the rounds allowed are used up and the ICB has been alerted.' })
   escalated: boolean;
 }
-
-export class SignOffResultDto {
-  @ApiProperty({ format: 'date-time', example: '2027-03-01T15:30:00.000Z' })
-  signedAt: string;
-}

@@ -6,6 +6,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -104,6 +105,21 @@ export class TimeScaleDto {
 }
 
 /** What an ICB or delivery partner sends to start a practice's initial data production. */
+/** Pass thresholds of this migration's data-check rounds (the defaults are 100% and 98%). */
+export class DataCheckThresholdsInputDto {
+  @ApiProperty({ type: 'number', minimum: 0, maximum: 100, example: 100 })
+  @IsNumber({}, { message: 'completenessPercent must be a number from 0 to 100' })
+  @Min(0, { message: 'completenessPercent must be a number from 0 to 100' })
+  @Max(100, { message: 'completenessPercent must be a number from 0 to 100' })
+  completenessPercent: number;
+
+  @ApiProperty({ type: 'number', minimum: 0, maximum: 100, example: 98 })
+  @IsNumber({}, { message: 'accuracyPercent must be a number from 0 to 100' })
+  @Min(0, { message: 'accuracyPercent must be a number from 0 to 100' })
+  @Max(100, { message: 'accuracyPercent must be a number from 0 to 100' })
+  accuracyPercent: number;
+}
+
 export class KickoffDto {
   @ApiProperty({
     description: 'ODS code of the GP practice: one letter and five digits.',
@@ -202,4 +218,13 @@ export class KickoffDto {
   @ValidateNested()
   @Type(() => TimeScaleDto)
   timeScale?: TimeScaleDto;
+
+  @ApiPropertyOptional({
+    type: DataCheckThresholdsInputDto,
+    description: 'Completeness and accuracy a data-check round must reach to pass; 100% and 98% unless given.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DataCheckThresholdsInputDto)
+  dataCheckThresholds?: DataCheckThresholdsInputDto;
 }

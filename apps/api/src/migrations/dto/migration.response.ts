@@ -150,6 +150,15 @@ export class SignOffRecordDto {
 }
 
 /** The workflow's status snapshot: where the IDP is, what is due, what is late, the forecast go-live. */
+/** What a data-check round must reach to pass, from the migration's policy. */
+export class DataCheckThresholdsDto {
+  @ApiProperty({ type: 'number', minimum: 0, maximum: 100, example: 100 })
+  completenessPercent: number;
+
+  @ApiProperty({ type: 'number', minimum: 0, maximum: 100, example: 98 })
+  accuracyPercent: number;
+}
+
 export class ProcessStatusDto {
   @ApiProperty({ format: 'uuid' })
   migrationId: string;
@@ -183,6 +192,9 @@ export class ProcessStatusDto {
 
   @ApiProperty({ type: 'integer', example: 3, description: 'Rounds allowed before the ICB is alerted.' })
   maxRounds: number;
+
+  @ApiProperty({ type: DataCheckThresholdsDto, description: 'Pass thresholds of a data-check round.' })
+  dataCheckThresholds: DataCheckThresholdsDto;
 
   @ApiProperty({ type: [RoundStatusDto] })
   rounds: RoundStatusDto[];

@@ -1,0 +1,4 @@
+export * from './vocabulary';
+export * from './figures';
+export * from './issues';
+export * from './rows';
