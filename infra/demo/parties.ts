@@ -9,6 +9,8 @@ export interface DemoOrganisation {
   code: string;
   name: string;
   contactEmail?: string;
+  /** Suppliers: the sandbox supplier's behaviour (see README "Sandbox supplier"). */
+  sandbox?: Record<string, unknown>;
 }
 
 export const DEMO_ICB: DemoOrganisation = {
@@ -27,12 +29,28 @@ export const DEMO_CURRENT_SUPPLIER: DemoOrganisation = {
   role: 'supplier',
   code: 'SANDBOX-OLD',
   name: 'Sandbox current supplier',
+  sandbox: { delayWorkingDays: 0.5 },
 };
 /** New suppliers: one on time, one late with its deliveries, one whose data has issues in the first round. */
 export const DEMO_NEW_SUPPLIERS = {
-  prompt: { role: 'supplier', code: 'SANDBOX-NEW', name: 'Sandbox new supplier (on time)' },
-  late: { role: 'supplier', code: 'SANDBOX-LATE', name: 'Sandbox new supplier (late)' },
-  issues: { role: 'supplier', code: 'SANDBOX-ISSUES', name: 'Sandbox new supplier (data issues)' },
+  prompt: {
+    role: 'supplier',
+    code: 'SANDBOX-NEW',
+    name: 'Sandbox new supplier (on time)',
+    sandbox: { delayWorkingDays: 0.5 },
+  },
+  late: {
+    role: 'supplier',
+    code: 'SANDBOX-LATE',
+    name: 'Sandbox new supplier (late)',
+    sandbox: { delayWorkingDays: 0.5, late: ['extractLoaded', 'adminUsersProvisioned'], lateByWorkingDays: 6 },
+  },
+  issues: {
+    role: 'supplier',
+    code: 'SANDBOX-ISSUES',
+    name: 'Sandbox new supplier (data issues)',
+    sandbox: { delayWorkingDays: 0.5, failLoad: true, dataIssues: true },
+  },
 } satisfies Record<string, DemoOrganisation>;
 
 export const DEMO_PRACTICES: DemoOrganisation[] = [

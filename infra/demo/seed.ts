@@ -16,9 +16,15 @@ async function main(): Promise<void> {
     const created: Array<{ code: string; name: string; key: string }> = [];
     for (const org of DEMO_ORGANISATIONS) {
       if (existing.has(org.code)) continue;
-      await organisations.create(org);
+      await organisations.create({ role: org.role, code: org.code, name: org.name, contactEmail: org.contactEmail });
       const { key } = await organisations.createKey(org.code, 'demo');
       created.push({ code: org.code, name: org.name, key });
+    }
+    // Demo suppliers are sandboxes: they act on requests and report back through the API by themselves.
+    for (const org of DEMO_ORGANISATIONS) {
+      if (!org.sandbox) continue;
+      const current = await organisations.findByIdOrCode(org.code);
+      if (current.supplierAdapter === 'none') await organisations.setSupplierAdapter(org.code, 'sandbox', org.sandbox);
     }
     if (created.length === 0) {
       console.log('Demo organisations are registered (their keys were printed at the first start).');
