@@ -13,6 +13,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { HealthController } from './health/health.controller';
 import { MigrationsModule } from './migrations/migrations.module';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { WebModule } from './web/web.module';
 
 @Module({
   imports: [
@@ -37,6 +38,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
     }),
     OrganisationsModule,
     MigrationsModule,
+    WebModule,
   ],
   controllers: [HealthController],
   providers: [

@@ -9,6 +9,9 @@ import { OrganisationIntegrations1764403200000 } from './migrations/176440320000
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { IdempotencyRecordEntity } from './entities/idempotency-record.entity';
 import { OrganisationEntity } from './entities/organisation.entity';
+import { AppUserEntity } from './entities/app-user.entity';
+import { SignInTokenEntity } from './entities/sign-in-token.entity';
+import { PeopleAndSessions1764530000000 } from './migrations/1764530000000-people-and-sessions';
 
 export const ENTITIES = [
   MigrationEntity,
@@ -18,12 +21,15 @@ export const ENTITIES = [
   OrganisationEntity,
   ApiKeyEntity,
   IdempotencyRecordEntity,
+  AppUserEntity,
+  SignInTokenEntity,
 ];
 /** Listed by class, not by glob, so the same list works from TypeScript sources (tests) and from dist/. */
 export const MIGRATIONS = [
   InitialSchema1764230400000,
   OrganisationsAndKeys1764316800000,
   OrganisationIntegrations1764403200000,
+  PeopleAndSessions1764530000000,
 ];
 
 /** TypeORM options for a Postgres URL. Schema changes go through migrations only, never `synchronize`. */

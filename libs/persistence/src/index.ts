@@ -5,6 +5,8 @@ export * from './entities/notification.entity';
 export * from './entities/organisation.entity';
 export * from './entities/api-key.entity';
 export * from './entities/idempotency-record.entity';
+export * from './entities/app-user.entity';
+export * from './entities/sign-in-token.entity';
 export * from './data-source';
 export * from './errors';
 export * from './persistence.module';

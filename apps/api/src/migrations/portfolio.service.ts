@@ -30,6 +30,26 @@ export interface Page<T> {
   total: number;
 }
 
+/** How the pages may order a portfolio (the API lists newest first). */
+export const PORTFOLIO_ORDERS = {
+  newest: 'created_at DESC, id',
+  'forecast-go-live': 'forecast_go_live, id',
+  'planned-go-live': 'planned_go_live, id',
+  overdue: 'overdue_count DESC, forecast_go_live, id',
+  practice: 'practice_name, id',
+} as const;
+export type PortfolioOrder = keyof typeof PORTFOLIO_ORDERS;
+
+/** The open milestone due soonest of a migration: what must happen next, and whose turn it is. */
+export interface NextStep {
+  migrationId: string;
+  key: string;
+  title: string;
+  ownerRole: string;
+  state: string;
+  dueAt: string | null;
+}
+
 export interface AuditEventView {
   id: string;
   occurredAt: string;
@@ -43,7 +63,11 @@ export interface AuditEventView {
 export class PortfolioService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async list(caller: Caller, q: ListMigrationsQueryDto): Promise<Page<MigrationSummary>> {
+  async list(
+    caller: Caller,
+    q: ListMigrationsQueryDto,
+    order: PortfolioOrder = 'newest',
+  ): Promise<Page<MigrationSummary>> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -83,7 +107,7 @@ export class PortfolioService {
         `SELECT id, practice_ods_code, practice_name, icb_code, current_supplier, new_supplier, delivery_partner, status, stage,
                 at_risk, overdue_count, round, to_char(planned_go_live, 'YYYY-MM-DD') AS planned_go_live,
                 to_char(forecast_go_live, 'YYYY-MM-DD') AS forecast_go_live, created_at, updated_at
-         FROM migration ${filter} ORDER BY created_at DESC, id LIMIT ${param(q.pageSize)} OFFSET ${param((q.page - 1) * q.pageSize)}`,
+         FROM migration ${filter} ORDER BY ${PORTFOLIO_ORDERS[order]} LIMIT ${param(q.pageSize)} OFFSET ${param((q.page - 1) * q.pageSize)}`,
         params,
       ),
       this.db.query(`SELECT count(*)::int AS total FROM migration ${filter}`, filterParams),
@@ -111,6 +135,55 @@ export class PortfolioService {
       pageSize: q.pageSize,
       total,
     };
+  }
+
+  /** The next step of each migration (overdue first, then soonest due), from the read model's milestones. */
+  async nextSteps(migrationIds: string[]): Promise<Map<string, NextStep>> {
+    if (migrationIds.length === 0) return new Map();
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `SELECT DISTINCT ON (migration_id) migration_id, key, title, owner_role, state, due_at FROM milestone
+       WHERE migration_id = ANY($1::uuid[]) AND state IN ('open', 'overdue')
+       ORDER BY migration_id, state = 'overdue' DESC, due_at NULLS LAST, key`,
+      [migrationIds],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.migration_id as string,
+        {
+          migrationId: r.migration_id as string,
+          key: r.key as string,
+          title: r.title as string,
+          ownerRole: r.owner_role as string,
+          state: r.state as string,
+          dueAt: r.due_at ? (r.due_at as Date).toISOString() : null,
+        },
+      ]),
+    );
+  }
+
+  /** A supplier's open requests across practices, oldest due first: the milestones its role owns that are open. */
+  async openRequestsFor(supplierCode: string): Promise<Array<NextStep & { practiceName: string; practiceOdsCode: string; role: string }>> {
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `SELECT m.id AS migration_id, m.practice_name, m.practice_ods_code, s.key, s.title, s.owner_role, s.state, s.due_at
+       FROM migration m JOIN milestone s ON s.migration_id = m.id
+       WHERE m.status IN ('active', 'paused') AND s.state IN ('open', 'overdue')
+         AND ((m.current_supplier = $1 AND s.owner_role = 'current-supplier')
+           OR (m.new_supplier = $1 AND s.owner_role = 'new-supplier'))
+       ORDER BY s.due_at NULLS LAST, m.practice_name, s.key
+       LIMIT 500`,
+      [supplierCode],
+    );
+    return rows.map((r) => ({
+      migrationId: r.migration_id as string,
+      practiceName: r.practice_name as string,
+      practiceOdsCode: r.practice_ods_code as string,
+      role: r.owner_role as string,
+      key: r.key as string,
+      title: r.title as string,
+      ownerRole: r.owner_role as string,
+      state: r.state as string,
+      dueAt: r.due_at ? (r.due_at as Date).toISOString() : null,
+    }));
   }
 
   async events(migrationId: string, q: PageQueryDto): Promise<Page<AuditEventView>> {
