@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigurationError, validateEnvironment } from '@idp/config';
 import { describeDatabaseError, ORGANISATION_ROLES, type OrganisationRole } from '@idp/persistence';
 
-const HELP = `IDP Orchestrator administration: organisations and API keys.
+const HELP = `IDP Orchestrator administration: organisations, API keys and people.
 
 Usage: npm run admin -- <command> [options]
 
@@ -19,6 +19,11 @@ Usage: npm run admin -- <command> [options]
   key list [--organisation ID_OR_CODE]
   key revoke KEY_ID
       Revoke a key at once.
+  user create --organisation CODE --email EMAIL --name NAME
+      Add a person who signs in to the pages (by emailed link or OpenID Connect) and acts as the organisation.
+  user list [--organisation CODE]
+  user deactivate --email EMAIL
+      Stop a person signing in (at once, including sessions already open); their audit entries stay.
 
 Reads DATABASE_URL (default: the embedded Postgres of \`npm start\`, port EMBEDDED_PG_PORT or 5433).
 Build first (\`npm run build\`; \`npm start\` does).`;
@@ -28,7 +33,16 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const COMMANDS = ['organisation create', 'organisation list', 'key create', 'key list', 'key revoke'];
+const COMMANDS = [
+  'organisation create',
+  'organisation list',
+  'key create',
+  'key list',
+  'key revoke',
+  'user create',
+  'user list',
+  'user deactivate',
+];
 
 /** Refuses a wrong command or missing option before anything connects to the database. */
 function checkOptions(command: string, values: Record<string, unknown>, arg: string | undefined): void {
@@ -41,6 +55,9 @@ function checkOptions(command: string, values: Record<string, unknown>, arg: str
   }
   if (command === 'key create' && !values.organisation) fail('key create needs --organisation ID_OR_CODE (see --help)');
   if (command === 'key revoke' && !arg) fail('key revoke needs the key id (see key list)');
+  if (command === 'user create' && (!values.organisation || !values.email || !values.name))
+    fail('user create needs --organisation, --email and --name (see --help)');
+  if (command === 'user deactivate' && !values.email) fail('user deactivate needs --email (see --help)');
 }
 
 async function main(): Promise<void> {
@@ -53,6 +70,7 @@ async function main(): Promise<void> {
       'webhook-url': { type: 'string' },
       organisation: { type: 'string' },
       label: { type: 'string' },
+      email: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -71,6 +89,7 @@ async function main(): Promise<void> {
   // Loaded only now: the configuration module reads the environment when it is imported.
   const { AdminModule } = await import('./admin.module');
   const { OrganisationsService } = await import('../organisations/organisations.service');
+  const { UsersService } = await import('../people/users.service');
   const app = await NestFactory.createApplicationContext(AdminModule, { logger: false, abortOnError: false }).catch(
     (error: unknown) => {
       throw (error as { code?: string })?.code
@@ -79,6 +98,7 @@ async function main(): Promise<void> {
     },
   );
   const organisations = app.get(OrganisationsService);
+  const users = app.get(UsersService);
   try {
     const command = `${noun} ${verb ?? ''}`.trim();
     switch (command) {
@@ -121,6 +141,29 @@ async function main(): Promise<void> {
         if (!arg) fail('key revoke needs the key id (see key list)');
         const key = await organisations.revokeKey(arg);
         process.stdout.write(`Revoked API key ${key.id} (${key.label})\n`);
+        break;
+      }
+      case 'user create': {
+        const person = await users.create({
+          organisation: values.organisation!,
+          email: values.email!,
+          name: values.name!,
+        });
+        process.stdout.write(
+          `Created user ${person.email} (${person.name}) of ${person.organisation.role} ${person.organisation.code}\n`,
+        );
+        break;
+      }
+      case 'user list':
+        for (const u of await users.list(values.organisation)) {
+          process.stdout.write(
+            `${u.email.padEnd(36)} ${u.name.padEnd(24)} ${u.organisation.code.padEnd(14)} ${u.active ? 'active' : 'deactivated'}\n`,
+          );
+        }
+        break;
+      case 'user deactivate': {
+        const person = await users.deactivate(values.email!);
+        process.stdout.write(`Deactivated user ${person.email}\n`);
         break;
       }
       default:

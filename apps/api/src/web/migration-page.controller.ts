@@ -254,7 +254,8 @@ export class MigrationPageController {
       canRecordOutcome: open && ['practice', 'delivery-partner'].includes(role) && milestones.some((m) => defs.get(m.key)?.completedBy === 'round-outcome' && (m.state === 'open' || m.state === 'overdue')),
       canSignOff: open && role === 'practice' && milestones.some((m) => defs.get(m.key)?.completedBy === 'sign-off' && (m.state === 'open' || m.state === 'overdue')),
       failed: failed && { ...failed, fieldErrors: byField(failed.errors) },
-      errors: failed?.errors ?? [],
+      // Each error leads to the form it belongs to: several forms on one page share field names.
+      errors: (failed?.errors ?? []).map((e) => ({ ...e, href: `#action-${failed!.form}${failed!.key ? `-${failed!.key}` : ''}` })),
     });
   }
 }

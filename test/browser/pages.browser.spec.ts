@@ -1,0 +1,254 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
+import { DataSource } from 'typeorm';
+import { freePort } from '../support/api-process';
+import { expectAccessible, launchChromium, screenshot } from '../support/browser';
+import { seedIsolatedParties, futureWorkingDay, type Party, type Parties } from '../support/parties';
+import { exited, REPO, spawnApp } from '../support/processes';
+import { eventually } from '../support/worker-harness';
+
+/*
+ * The pages in a real browser against the built API and worker, real Temporal and Postgres, a real SMTP server and
+ * a real OpenID Connect provider: people sign in, an ICB kicks off a migration, a supplier reports a milestone,
+ * and the ICB sees it on its portfolio. Every page passes axe's WCAG 2.2 AA rules without serious violations.
+ */
+describe('pages for people, in Chromium', () => {
+  const mails: Array<{ to: string; text: string }> = [];
+  let smtp: SMTPServer;
+  let db: DataSource;
+  let parties: Parties;
+  let api: ChildProcess;
+  let worker: ChildProcess;
+  let oidc: ChildProcess;
+  let browser: Browser;
+  let base: string;
+  const tag = randomUUID().slice(0, 8);
+  const people = {
+    icb: `icb-${tag}@example.nhs.uk`,
+    supplier: `supplier-${tag}@example.com`,
+    practice: `practice-${tag}@example.nhs.uk`,
+    unknown: `nobody-${tag}@example.nhs.uk`,
+  };
+
+  async function addUser(party: Party, email: string, name: string): Promise<void> {
+    await db.query(`INSERT INTO app_user (id, email, name, organisation_id) VALUES ($1, $2, $3, $4)`, [
+      randomUUID(),
+      email,
+      name,
+      party.organisationId,
+    ]);
+  }
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, _session, callback) {
+        simpleParser(stream)
+          .then((mail) => mails.push({ to: String(mail.to && 'text' in mail.to ? mail.to.text : ''), text: mail.text ?? '' }))
+          .then(() => callback(), callback);
+      },
+    });
+    const smtpPort = await freePort();
+    await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+
+    db = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL }).initialize();
+    parties = await seedIsolatedParties(db);
+    await addUser(parties.icb, people.icb, 'Ines Cobb');
+    await addUser(parties.newSupplier, people.supplier, 'Sam Supplier');
+    await addUser(parties.practice, people.practice, 'Pat Khan');
+
+    const [port, oidcPort] = [await freePort(), await freePort()];
+    base = `http://127.0.0.1:${port}`;
+    oidc = spawn(
+      process.execPath,
+      [join(REPO, 'test/support/oidc-provider.mjs'), String(oidcPort), `${base}/sign-in/oidc/callback`, 'idp-web', 'browser-test-secret'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    api = spawnApp('api', {
+      PORT: String(port),
+      PUBLIC_BASE_URL: base,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      OIDC_ISSUER_URL: `http://127.0.0.1:${oidcPort}`,
+      OIDC_CLIENT_ID: 'idp-web',
+      OIDC_CLIENT_SECRET: 'browser-test-secret',
+      ALLOW_COMPRESSED_TIME: 'true',
+    });
+    worker = spawnApp('worker', { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` });
+    await eventually(async () => (await fetch(`${base}/health`)).status === 200, 30_000, 200);
+    await eventually(async () => (await fetch(`http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`)).ok, 10_000, 100);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const child of [api, worker, oidc]) {
+      if (child && child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited(child);
+      }
+    }
+    await db?.destroy();
+    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  });
+
+  /** Signs in through an emailed link, read from the SMTP server, in a fresh browser context. */
+  async function signInByEmail(email: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    const mail = await eventually(async () => mails.find((m) => m.to.includes(email)), 10_000, 100);
+    const link = /(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text)![1];
+    await page.goto(link);
+    return { context, page };
+  }
+
+  let migrationUrl: string;
+
+  it('an ICB user signs in by emailed link and kicks off a migration through the form', async () => {
+    const { context, page } = await signInByEmail(people.icb);
+    expect(new URL(page.url()).pathname).toBe('/portfolio');
+    await expectAccessible(page);
+
+    await page.getByRole('link', { name: 'Kick off a migration' }).first().click();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Kick off' }).click();
+    // Nothing filled in: the same page, an error summary, and the API's own words for each field.
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('practiceOdsCode');
+    await expectAccessible(page);
+    await screenshot(page, 'kickoff-errors');
+
+    await page.getByLabel('Practice ODS code').fill(parties.practice.code);
+    await page.getByLabel('Practice name').fill('Riverside Surgery');
+    await page.getByLabel('Current supplier code').fill(parties.currentSupplier.code);
+    await page.getByLabel('New supplier code').fill(parties.newSupplier.code);
+    await page.getByLabel('Delivery partner code (optional)').fill(parties.deliveryPartner.code);
+    await page.getByLabel('Planned go-live date').fill(futureWorkingDay());
+    await page.getByRole('button', { name: 'Kick off' }).click();
+    await page.getByRole('heading', { name: 'Riverside Surgery', level: 1 }).waitFor();
+    expect(await page.textContent('body')).toContain('The IDP of Riverside Surgery has started.');
+    migrationUrl = page.url();
+    const id = new URL(migrationUrl).pathname.split('/')[2];
+    const [row] = await db.query(`SELECT created_by FROM migration WHERE id = $1`, [id]);
+    expect(row.created_by.organisationId).toBe(parties.icb.code);
+    await expectAccessible(page);
+    await context.close();
+  });
+
+  it('a supplier sees its open request, reports it done, and the audit trail names the person', async () => {
+    const { context, page } = await signInByEmail(people.supplier);
+    expect(new URL(page.url()).pathname).toBe('/supplier');
+    const request = page.locator('#requests tbody tr', { hasText: 'Riverside Surgery' });
+    await request.waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'supplier');
+
+    await request.getByRole('link', { name: 'Riverside Surgery' }).click();
+    const report = page.locator('section[id^="action-report-extractRequested"]');
+    await report.getByLabel('Evidence reference (optional)').fill('ticket 4411');
+    await report.getByRole('button').click();
+    await page.getByText('Milestone reported.').waitFor();
+    expect(await page.locator('tr[data-milestone="extractRequested"]').textContent()).toContain('Done');
+    expect(await page.locator('#audit').textContent()).toContain('Sam Supplier');
+    await expectAccessible(page);
+    await context.close();
+  });
+
+  it('the ICB sees the reported milestone move its migration on the portfolio, and exports it', async () => {
+    const { context, page } = await signInByEmail(people.icb);
+    const row = page.locator('#portfolio tbody tr', { hasText: 'Riverside Surgery' });
+    // The next step is now the current supplier's delivery of the extract.
+    await eventually(async () => {
+      await page.reload();
+      return (await row.textContent())?.includes('Current supplier') ? true : undefined;
+    }, 20_000, 500);
+    expect(await row.textContent()).toContain('Green');
+    await expectAccessible(page);
+    await screenshot(page, 'portfolio', true);
+
+    const csv = await (await context.request.get(`${base}/portfolio.csv`)).text();
+    expect(csv.split('\n')[0]).toContain('Practice ODS code');
+    expect(csv).toContain(`${parties.practice.code},Riverside Surgery`);
+
+    await page.goto(migrationUrl);
+    await page.locator('#gantt-title').waitFor({ state: 'attached' });
+    await screenshot(page, 'migration', true);
+    await context.close();
+  });
+
+  it('the practice sees what it must do next, in plain words', async () => {
+    const { context, page } = await signInByEmail(people.practice);
+    expect(new URL(page.url()).pathname).toBe('/practice');
+    expect(await page.textContent('main')).toContain('What you need to do');
+    await expectAccessible(page);
+    await screenshot(page, 'practice');
+    await context.close();
+  });
+
+  it('a form posted without its CSRF token is refused, and signing out ends the session', async () => {
+    const { context, page } = await signInByEmail(people.icb);
+    const forged = await context.request.post(`${base}/migrations/new`, { form: { practiceName: 'Forged' } });
+    expect(forged.status()).toBe(403);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You have signed out.').waitFor();
+    await page.goto(`${base}/portfolio`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await expectAccessible(page);
+    await context.close();
+  });
+
+  it('a sign-in link works once', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email address').fill(people.practice);
+    const before = mails.length;
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    const mail = await eventually(async () => mails.slice(before).find((m) => m.to.includes(people.practice)), 10_000, 100);
+    const link = /(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text)![1];
+    await page.goto(link);
+    expect(new URL(page.url()).pathname).toBe('/practice');
+    const second = await (await browser.newContext()).newPage();
+    const response = await second.goto(link);
+    expect(response?.status()).toBe(400);
+    expect(await second.textContent('h1')).toContain('This sign-in link does not work');
+    await expectAccessible(second);
+    await context.close();
+  });
+
+  async function signInWithOidc(email: string): Promise<Page> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.getByRole('button', { name: 'Sign in with your NHS account' }).click();
+    await page.locator('input[name="login"]').fill(email);
+    await page.locator('input[name="password"]').fill('any');
+    await page.locator('button[type="submit"]').click();
+    // The development provider asks for consent once per client.
+    await page.waitForURL((url) => url.origin === base || url.pathname.includes('/interaction/'));
+    if (new URL(page.url()).origin !== base) {
+      await page.locator('button[type="submit"]').click();
+      await page.waitForURL((url) => url.origin === base);
+    }
+    return page;
+  }
+
+  it('a known person signs in through OpenID Connect; an unknown one is refused with a clear page', async () => {
+    const page = await signInWithOidc(people.icb);
+    expect(new URL(page.url()).pathname).toBe('/portfolio');
+    expect(await page.textContent('header')).toContain('Ines Cobb');
+
+    const refused = await signInWithOidc(people.unknown);
+    expect(await refused.textContent('h1')).toContain('You cannot sign in');
+    expect(await refused.textContent('main')).toContain('not a user of this service');
+    await expectAccessible(refused);
+  });
+});
