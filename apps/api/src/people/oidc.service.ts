@@ -55,7 +55,12 @@ export class OidcService {
       nonce: pending.nonce,
       code_verifier: pending.codeVerifier,
     });
-    const claims = tokens.claims();
+    let claims: { sub: string; email?: unknown; email_verified?: unknown } = tokens.claims();
+    // Providers that follow the spec strictly put scope claims in userinfo rather than the ID token.
+    if (claims.email === undefined && tokens.access_token) {
+      const info = await client.userinfo(tokens.access_token);
+      if (info.sub === claims.sub) claims = { ...claims, ...info };
+    }
     if (typeof claims.email !== 'string' || claims.email_verified !== true) {
       throw new OidcRefusal('Your identity provider did not confirm an email address for you.');
     }
