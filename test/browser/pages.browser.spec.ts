@@ -49,7 +49,9 @@ describe('pages for people, in Chromium', () => {
       disabledCommands: ['STARTTLS'],
       onData(stream, _session, callback) {
         simpleParser(stream)
-          .then((mail) => mails.push({ to: String(mail.to && 'text' in mail.to ? mail.to.text : ''), text: mail.text ?? '' }))
+          .then((mail) =>
+            mails.push({ to: String(mail.to && 'text' in mail.to ? mail.to.text : ''), text: mail.text ?? '' }),
+          )
           .then(() => callback(), callback);
       },
     });
@@ -66,7 +68,13 @@ describe('pages for people, in Chromium', () => {
     base = `http://127.0.0.1:${port}`;
     oidc = spawn(
       process.execPath,
-      [join(REPO, 'test/support/oidc-provider.mjs'), String(oidcPort), `${base}/sign-in/oidc/callback`, 'idp-web', 'browser-test-secret'],
+      [
+        join(REPO, 'test/support/oidc-provider.mjs'),
+        String(oidcPort),
+        `${base}/sign-in/oidc/callback`,
+        'idp-web',
+        'browser-test-secret',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     api = spawnApp('api', {
@@ -80,7 +88,11 @@ describe('pages for people, in Chromium', () => {
     });
     worker = spawnApp('worker', { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` });
     await eventually(async () => (await fetch(`${base}/health`)).status === 200, 30_000, 200);
-    await eventually(async () => (await fetch(`http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`)).ok, 10_000, 100);
+    await eventually(
+      async () => (await fetch(`http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`)).ok,
+      10_000,
+      100,
+    );
     browser = await launchChromium();
   });
 
@@ -167,10 +179,14 @@ describe('pages for people, in Chromium', () => {
     const { context, page } = await signInByEmail(people.icb);
     const row = page.locator('#portfolio tbody tr', { hasText: 'Riverside Surgery' });
     // The next step is now the current supplier's delivery of the extract.
-    await eventually(async () => {
-      await page.reload();
-      return (await row.textContent())?.includes('Current supplier') ? true : undefined;
-    }, 20_000, 500);
+    await eventually(
+      async () => {
+        await page.reload();
+        return (await row.textContent())?.includes('Current supplier') ? true : undefined;
+      },
+      20_000,
+      500,
+    );
     expect(await row.textContent()).toContain('Green');
     await expectAccessible(page);
     await screenshot(page, 'portfolio', true);
@@ -213,7 +229,11 @@ describe('pages for people, in Chromium', () => {
     await page.getByLabel('Email address').fill(people.practice);
     const before = mails.length;
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    const mail = await eventually(async () => mails.slice(before).find((m) => m.to.includes(people.practice)), 10_000, 100);
+    const mail = await eventually(
+      async () => mails.slice(before).find((m) => m.to.includes(people.practice)),
+      10_000,
+      100,
+    );
     const link = /(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text)![1];
     await page.goto(link);
     expect(new URL(page.url()).pathname).toBe('/practice');
@@ -244,7 +264,10 @@ describe('pages for people, in Chromium', () => {
 
   it('a known person signs in through OpenID Connect; an unknown one is refused with a clear page', async () => {
     const page = await signInWithOidc(people.icb);
-    expect({ path: new URL(page.url()).pathname, text: await page.textContent('main') }).toEqual({ path: '/portfolio', text: expect.stringContaining('Portfolio') });
+    expect({ path: new URL(page.url()).pathname, text: await page.textContent('main') }).toEqual({
+      path: '/portfolio',
+      text: expect.stringContaining('Portfolio'),
+    });
     expect(await page.textContent('header')).toContain('Ines Cobb');
 
     const refused = await signInWithOidc(people.unknown);

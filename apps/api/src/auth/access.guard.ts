@@ -7,7 +7,14 @@ import { graphFor } from '@idp/domain';
 import { MigrationEntity } from '@idp/persistence';
 import { ProblemException, problemType } from '../common/problem';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { ACCESS_RULE, PAGE_ROUTE, PUBLIC_ROUTE, roleInMigration, type AccessRule, type AuthenticatedRequest } from './access';
+import {
+  ACCESS_RULE,
+  PAGE_ROUTE,
+  PUBLIC_ROUTE,
+  roleInMigration,
+  type AccessRule,
+  type AuthenticatedRequest,
+} from './access';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

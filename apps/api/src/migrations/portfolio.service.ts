@@ -162,7 +162,9 @@ export class PortfolioService {
   }
 
   /** A supplier's open requests across practices, oldest due first: the milestones its role owns that are open. */
-  async openRequestsFor(supplierCode: string): Promise<Array<NextStep & { practiceName: string; practiceOdsCode: string; role: string }>> {
+  async openRequestsFor(
+    supplierCode: string,
+  ): Promise<Array<NextStep & { practiceName: string; practiceOdsCode: string; role: string }>> {
     const rows: Array<Record<string, unknown>> = await this.db.query(
       `SELECT m.id AS migration_id, m.practice_name, m.practice_ods_code, s.key, s.title, s.owner_role, s.state, s.due_at
        FROM migration m JOIN milestone s ON s.migration_id = m.id

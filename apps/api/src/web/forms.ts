@@ -29,7 +29,11 @@ export async function validateForm<T extends object>(
 /** A refusal by a service (the process, access rules) as the one error of a form; rethrows anything else. */
 export function refusalOf(error: unknown, field = 'form'): FormError[] {
   if (error instanceof ProblemException && error.getStatus() < 500) {
-    const fromFields = error.problem.errors?.map((e) => ({ field: e.field, text: e.message, href: `#${fieldId(e.field)}` }));
+    const fromFields = error.problem.errors?.map((e) => ({
+      field: e.field,
+      text: e.message,
+      href: `#${fieldId(e.field)}`,
+    }));
     return fromFields?.length ? fromFields : [{ field, text: error.problem.detail, href: `#${field}` }];
   }
   throw error;

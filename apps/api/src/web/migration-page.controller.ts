@@ -106,43 +106,84 @@ export class MigrationPageController {
   }
 
   @Post(':id/replan')
-  async replan(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, string>) {
+  async replan(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id') id: string,
+    @Body() body: Record<string, string>,
+  ) {
     const p = await this.participation(req, id, PLANNERS);
-    await this.act(req, res, p, { form: 'replan' }, ReplanDto, { plannedGoLive: body.plannedGoLive, reason: body.reason }, (dto) =>
-      this.commands.replan(p, req.caller!, dto),
+    await this.act(
+      req,
+      res,
+      p,
+      { form: 'replan' },
+      ReplanDto,
+      { plannedGoLive: body.plannedGoLive, reason: body.reason },
+      (dto) => this.commands.replan(p, req.caller!, dto),
     );
   }
 
   @Post(':id/pause')
-  async pause(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, string>) {
+  async pause(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id') id: string,
+    @Body() body: Record<string, string>,
+  ) {
     const p = await this.participation(req, id, PLANNERS);
-    await this.act(req, res, p, { form: 'pause' }, ReasonDto, { reason: body.reason }, (dto) => this.commands.pause(p, req.caller!, dto));
+    await this.act(req, res, p, { form: 'pause' }, ReasonDto, { reason: body.reason }, (dto) =>
+      this.commands.pause(p, req.caller!, dto),
+    );
   }
 
   @Post(':id/resume')
   async resume(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string) {
     const p = await this.participation(req, id, PLANNERS);
-    await this.act(req, res, p, { form: 'resume' }, ReasonDto, { reason: 'resume' }, () => this.commands.resume(p, req.caller!));
+    await this.act(req, res, p, { form: 'resume' }, ReasonDto, { reason: 'resume' }, () =>
+      this.commands.resume(p, req.caller!),
+    );
   }
 
   @Post(':id/cancel')
-  async cancel(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, string>) {
+  async cancel(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id') id: string,
+    @Body() body: Record<string, string>,
+  ) {
     const p = await this.participation(req, id, PLANNERS);
-    await this.act(req, res, p, { form: 'cancel' }, ReasonDto, { reason: body.reason }, (dto) => this.commands.cancel(p, req.caller!, dto));
+    await this.act(req, res, p, { form: 'cancel' }, ReasonDto, { reason: body.reason }, (dto) =>
+      this.commands.cancel(p, req.caller!, dto),
+    );
   }
 
   @Post(':id/round-outcome')
-  async outcome(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, string>) {
+  async outcome(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id') id: string,
+    @Body() body: Record<string, string>,
+  ) {
     const p = await this.participation(req, id, ['practice', 'delivery-partner']);
     const fields = { outcome: body.outcome, remedy: body.outcome === 'failed' ? body.remedy : undefined };
-    await this.act(req, res, p, { form: 'outcome' }, RoundOutcomeDto, fields, (dto) => this.commands.recordRoundOutcome(p, req.caller!, dto));
+    await this.act(req, res, p, { form: 'outcome' }, RoundOutcomeDto, fields, (dto) =>
+      this.commands.recordRoundOutcome(p, req.caller!, dto),
+    );
   }
 
   @Post(':id/sign-off')
-  async signOff(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, string>) {
+  async signOff(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id') id: string,
+    @Body() body: Record<string, string>,
+  ) {
     const p = await this.participation(req, id, ['practice']);
     const fields = { clinicalLeadName: body.clinicalLeadName, declarationAccepted: body.declarationAccepted === 'yes' };
-    await this.act(req, res, p, { form: 'sign-off' }, SignOffDto, fields, (dto) => this.commands.signOff(p, req.caller!, dto));
+    await this.act(req, res, p, { form: 'sign-off' }, SignOffDto, fields, (dto) =>
+      this.commands.signOff(p, req.caller!, dto),
+    );
   }
 
   /** Validates a form with the API's DTO, runs the command, and redirects, or shows the page again with errors. */
@@ -223,7 +264,8 @@ export class MigrationPageController {
         due: formatDate(m.dueAt),
         completed: formatDateTime(m.completedAt),
         completedBy: m.completedBy ? `${m.completedBy.name ?? ''} (${ROLE_LABELS[m.completedBy.role]})`.trim() : '',
-        canReport: open && mine && (m.state === 'open' || m.state === 'overdue') && (def?.completedBy ?? 'report') === 'report',
+        canReport:
+          open && mine && (m.state === 'open' || m.state === 'overdue') && (def?.completedBy ?? 'report') === 'report',
         requires: def?.requires,
       };
     });
@@ -242,20 +284,53 @@ export class MigrationPageController {
       source: view.source,
       milestones,
       reportable: milestones.filter((m) => m.canReport),
-      gantt: status_ ? ganttChart({ kickoff: view.createdAt, now: Date.now(), plannedGoLive: view.plannedGoLive, forecastGoLive: view.forecastGoLive, milestones: status_.milestones }) : undefined,
-      rounds: (status_?.rounds ?? []).map((r) => ({ ...r, started: formatDateTime(r.startedAt), ended: formatDateTime(r.endedAt) })),
+      gantt: status_
+        ? ganttChart({
+            kickoff: view.createdAt,
+            now: Date.now(),
+            plannedGoLive: view.plannedGoLive,
+            forecastGoLive: view.forecastGoLive,
+            milestones: status_.milestones,
+          })
+        : undefined,
+      rounds: (status_?.rounds ?? []).map((r) => ({
+        ...r,
+        started: formatDateTime(r.startedAt),
+        ended: formatDateTime(r.endedAt),
+      })),
       participants: status_?.participants ?? [],
       warnings: status_?.warnings ?? [],
       nextActions: nextActionsOf(status_, defs),
-      events: events.items.map((e) => ({ ...e, at: formatDateTime(e.occurredAt), who: `${e.actor.name ?? e.actor.organisation} (${ROLE_LABELS[e.actor.role] ?? e.actor.role})` })),
-      notifications: notifications.map((n) => ({ ...n, at: formatDateTime((n.sent_at ?? n.created_at) as Date as unknown as string), roleLabel: ROLE_LABELS[n.recipient_role as string] ?? n.recipient_role })),
+      events: events.items.map((e) => ({
+        ...e,
+        at: formatDateTime(e.occurredAt),
+        who: `${e.actor.name ?? e.actor.organisation} (${ROLE_LABELS[e.actor.role] ?? e.actor.role})`,
+      })),
+      notifications: notifications.map((n) => ({
+        ...n,
+        at: formatDateTime((n.sent_at ?? n.created_at) as Date as unknown as string),
+        roleLabel: ROLE_LABELS[n.recipient_role as string] ?? n.recipient_role,
+      })),
       canPlan: PLANNERS.includes(role) && (view.status === 'active' || view.status === 'paused'),
       paused: view.status === 'paused',
-      canRecordOutcome: open && ['practice', 'delivery-partner'].includes(role) && milestones.some((m) => defs.get(m.key)?.completedBy === 'round-outcome' && (m.state === 'open' || m.state === 'overdue')),
-      canSignOff: open && role === 'practice' && milestones.some((m) => defs.get(m.key)?.completedBy === 'sign-off' && (m.state === 'open' || m.state === 'overdue')),
+      canRecordOutcome:
+        open &&
+        ['practice', 'delivery-partner'].includes(role) &&
+        milestones.some(
+          (m) => defs.get(m.key)?.completedBy === 'round-outcome' && (m.state === 'open' || m.state === 'overdue'),
+        ),
+      canSignOff:
+        open &&
+        role === 'practice' &&
+        milestones.some(
+          (m) => defs.get(m.key)?.completedBy === 'sign-off' && (m.state === 'open' || m.state === 'overdue'),
+        ),
       failed: failed && { ...failed, fieldErrors: byField(failed.errors) },
       // Each error leads to the form it belongs to: several forms on one page share field names.
-      errors: (failed?.errors ?? []).map((e) => ({ ...e, href: `#action-${failed!.form}${failed!.key ? `-${failed!.key}` : ''}` })),
+      errors: (failed?.errors ?? []).map((e) => ({
+        ...e,
+        href: `#action-${failed!.form}${failed!.key ? `-${failed!.key}` : ''}`,
+      })),
     });
   }
 }

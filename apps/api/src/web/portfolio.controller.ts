@@ -82,9 +82,23 @@ export class PortfolioController {
       chart: portfolioChart(chartItems),
       query,
       errors,
-      stageOptions: [{ value: '', text: 'Any stage' }, ...STAGES.map((s) => ({ value: s, text: STAGE_LABELS[s], selected: s === query.stage }))],
-      ragOptions: [{ value: '', text: 'Any status' }, ...(['red', 'amber', 'green'] as const).map((r) => ({ value: r, text: RAG_LABELS[r], selected: r === query.rag }))],
-      sortOptions: Object.entries(SORT_LABELS).map(([value, text]) => ({ value, text, selected: value === (query.sort ?? 'newest') })),
+      stageOptions: [
+        { value: '', text: 'Any stage' },
+        ...STAGES.map((s) => ({ value: s, text: STAGE_LABELS[s], selected: s === query.stage })),
+      ],
+      ragOptions: [
+        { value: '', text: 'Any status' },
+        ...(['red', 'amber', 'green'] as const).map((r) => ({
+          value: r,
+          text: RAG_LABELS[r],
+          selected: r === query.rag,
+        })),
+      ],
+      sortOptions: Object.entries(SORT_LABELS).map(([value, text]) => ({
+        value,
+        text,
+        selected: value === (query.sort ?? 'newest'),
+      })),
     });
   }
 
@@ -93,7 +107,11 @@ export class PortfolioController {
     const { filter, order } = await this.filterOf(query);
     const records: unknown[][] = [];
     for (let page = 1; ; page += 1) {
-      const listing = await this.portfolio.list(req.caller!, Object.assign(new ListMigrationsQueryDto(), filter, { page, pageSize: 100 }), order);
+      const listing = await this.portfolio.list(
+        req.caller!,
+        Object.assign(new ListMigrationsQueryDto(), filter, { page, pageSize: 100 }),
+        order,
+      );
       const next = await this.portfolio.nextSteps(listing.items.map((m) => m.id));
       for (const m of listing.items) {
         const step = next.get(m.id);
@@ -117,7 +135,23 @@ export class PortfolioController {
       }
       if (page * 100 >= listing.total || listing.items.length === 0) break;
     }
-    const header = ['Practice ODS code', 'Practice', 'ICB', 'Current supplier', 'New supplier', 'Delivery partner', 'Stage', 'RAG', 'Overdue milestones', 'Next step', 'Next step owner', 'Next step due', 'Planned go-live', 'Forecast go-live', 'Migration id'];
+    const header = [
+      'Practice ODS code',
+      'Practice',
+      'ICB',
+      'Current supplier',
+      'New supplier',
+      'Delivery partner',
+      'Stage',
+      'RAG',
+      'Overdue milestones',
+      'Next step',
+      'Next step owner',
+      'Next step due',
+      'Planned go-live',
+      'Forecast go-live',
+      'Migration id',
+    ];
     res
       .type('text/csv; charset=utf-8')
       .attachment(`idp-portfolio-${new Date().toISOString().slice(0, 10)}.csv`)
@@ -154,7 +188,13 @@ export class PortfolioController {
     }
   }
 
-  private renderKickoff(req: PageRequest, res: Response, status: number, fields: object, errors: ReturnType<typeof refusalOf>): void {
+  private renderKickoff(
+    req: PageRequest,
+    res: Response,
+    status: number,
+    fields: object,
+    errors: ReturnType<typeof refusalOf>,
+  ): void {
     res.status(status).render('kickoff.njk', {
       ...layoutLocals(req, res, '/migrations/new'),
       fields,
@@ -170,17 +210,24 @@ export class PortfolioController {
       stage: query.stage || undefined,
       supplier: query.supplier?.trim() || undefined,
     });
-    const filter = Object.assign(new ListMigrationsQueryDto(), errors.length ? {} : { stage: value.stage, supplier: value.supplier });
+    const filter = Object.assign(
+      new ListMigrationsQueryDto(),
+      errors.length ? {} : { stage: value.stage, supplier: value.supplier },
+    );
     if (query.rag === 'red') filter.overdue = true;
     if (query.rag === 'amber') Object.assign(filter, { overdue: false, atRisk: true });
     if (query.rag === 'green') Object.assign(filter, { overdue: false, atRisk: false });
-    const order: PortfolioOrder = query.sort && query.sort in PORTFOLIO_ORDERS ? (query.sort as PortfolioOrder) : 'newest';
+    const order: PortfolioOrder =
+      query.sort && query.sort in PORTFOLIO_ORDERS ? (query.sort as PortfolioOrder) : 'newest';
     return { filter, order, errors };
   }
 
   /** Every migration the viewer sees, reduced to stage and RAG, for the chart (at most 10,000). */
   private async chartItems(req: PageRequest) {
-    const all = await this.portfolio.list(req.caller!, Object.assign(new ListMigrationsQueryDto(), { page: 1, pageSize: 10_000 }));
+    const all = await this.portfolio.list(
+      req.caller!,
+      Object.assign(new ListMigrationsQueryDto(), { page: 1, pageSize: 10_000 }),
+    );
     return all.items.map((m) => ({ stage: m.stage, rag: ragOf(m) }));
   }
 }

@@ -64,10 +64,19 @@ export class PracticeController {
           waitingFor,
           access: milestones
             .filter((m) => ACCESS_AND_TRAINING.includes(m.key))
-            .map((m) => ({ title: m.title, state: STATE_LABELS[m.state], done: m.state === 'done', due: formatDate(m.dueAt) })),
+            .map((m) => ({
+              title: m.title,
+              state: STATE_LABELS[m.state],
+              done: m.state === 'done',
+              due: formatDate(m.dueAt),
+            })),
         };
       }),
     );
-    res.render('practice.njk', { ...layoutLocals(req, res, '/practice'), migrations, isPractice: caller.role === 'practice' });
+    res.render('practice.njk', {
+      ...layoutLocals(req, res, '/practice'),
+      migrations,
+      isPractice: caller.role === 'practice',
+    });
   }
 }

@@ -49,7 +49,12 @@ export function ragOf(m: { status: string; overdueCount: number; atRisk: boolean
   return m.atRisk ? 'amber' : 'green';
 }
 
-const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'Europe/London' });
+const DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'Europe/London',
+});
 const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'short',
@@ -92,7 +97,9 @@ export function portfolioChart(items: Array<{ stage: string; rag: Rag }>): strin
       if (!n) return '';
       const w = (n / max) * width;
       const seg = `<rect x="${x}" y="${y}" width="${w}" height="24" fill="${RAG_FILL[rag]}"><title>${STAGE_LABELS[stage]}, ${RAG_LABELS[rag]}: ${n}</title></rect>${
-        w >= 18 ? `<text x="${x + w / 2}" y="${y + 17}" text-anchor="middle" fill="#fff" font-size="14">${n}</text>` : ''
+        w >= 18
+          ? `<text x="${x + w / 2}" y="${y + 17}" text-anchor="middle" fill="#fff" font-size="14">${n}</text>`
+          : ''
       }`;
       x += w;
       return seg;
@@ -126,8 +133,8 @@ export function ganttChart(input: {
   const today = londonDateOf(input.now);
   const ends = [input.plannedGoLive, input.forecastGoLive, today].map(offset);
   const span = Math.max(10, ...ends) + 2;
-  const left = 250;
-  const width = 560;
+  const left = 400;
+  const width = 520;
   const row = 22;
   const x = (d: number) => left + (d / span) * width;
   const top = 30;
@@ -136,7 +143,8 @@ export function ganttChart(input: {
   const rows = shown.map((m, i) => {
     const y = top + i * row;
     const opened = day(m.openedAt);
-    const label = `<text x="${left - 8}" y="${y + 14}" text-anchor="end" font-size="12" fill="#212b32">${esc(m.title)}</text>`;
+    const short = m.title.length > 60 ? `${m.title.slice(0, 58)}…` : m.title;
+    const label = `<text x="${left - 8}" y="${y + 14}" text-anchor="end" font-size="12" fill="#212b32">${esc(short)}</text>`;
     if (!opened) {
       return `${label}<text x="${left + 4}" y="${y + 14}" font-size="11" fill="#4c6272">waiting for earlier steps</text>`;
     }

@@ -52,7 +52,9 @@ export function setupWebPages(app: NestExpressApplication): void {
   app.useStaticAssets(path.join(dist, 'assets'), { prefix: '/assets', maxAge: '1h' });
   // Only the built stylesheet and script of the design system: its folder also holds sources and templates.
   for (const file of ['nhsuk-frontend.min.css', 'nhsuk-frontend.min.js']) {
-    express.get(`/assets/${file}`, (_req: Request, res: Response) => res.sendFile(path.join(dist, file), { maxAge: '1h' }));
+    express.get(`/assets/${file}`, (_req: Request, res: Response) =>
+      res.sendFile(path.join(dist, file), { maxAge: '1h' }),
+    );
   }
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
 
@@ -108,5 +110,4 @@ export function setupWebPages(app: NestExpressApplication): void {
 }
 
 /** The CSP directive that lets a page's nonce-carrying inline script run. */
-export const scriptNonce = (_req: unknown, res: unknown) =>
-  `'nonce-${(res as Response).locals.cspNonce ?? 'none'}'`;
+export const scriptNonce = (_req: unknown, res: unknown) => `'nonce-${(res as Response).locals.cspNonce ?? 'none'}'`;
