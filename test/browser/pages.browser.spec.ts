@@ -150,8 +150,12 @@ describe('pages for people, in Chromium', () => {
     expect(await page.textContent('body')).toContain('The IDP of Riverside Surgery has started.');
     migrationUrl = page.url();
     const id = new URL(migrationUrl).pathname.split('/')[2];
-    const [row] = await db.query(`SELECT created_by FROM migration WHERE id = $1`, [id]);
-    expect(row.created_by.organisationId).toBe(parties.icb.code);
+    // The person acted as their organisation, under their own name.
+    const [kickoff] = await db.query(
+      `SELECT actor_organisation, actor_name FROM audit_event WHERE migration_id = $1 AND action = 'migration.kicked-off'`,
+      [id],
+    );
+    expect(kickoff).toEqual({ actor_organisation: parties.icb.code, actor_name: 'Ines Cobb' });
     await expectAccessible(page);
     await context.close();
   });
@@ -242,6 +246,40 @@ describe('pages for people, in Chromium', () => {
     expect(response?.status()).toBe(400);
     expect(await second.textContent('h1')).toContain('This sign-in link does not work');
     await expectAccessible(second);
+    await context.close();
+  });
+
+  it('a link that has expired does not sign in, and a deactivated person is out at their next click', async () => {
+    const { context, page } = await signInByEmail(people.practice);
+    await db.query(`UPDATE app_user SET active = false WHERE email = $1`, [people.practice]);
+    await page.reload();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await db.query(`UPDATE app_user SET active = true WHERE email = $1`, [people.practice]);
+
+    const before = mails.length;
+    await page.getByLabel('Email address').fill(people.practice);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    const mail = await eventually(
+      async () => mails.slice(before).find((m) => m.to.includes(people.practice)),
+      10_000,
+      100,
+    );
+    await db.query(`UPDATE sign_in_token SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`);
+    const response = await page.goto(/(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text)![1]);
+    expect(response?.status()).toBe(400);
+    await context.close();
+  });
+
+  it('an unknown address gets the same answer as a known one, and no email', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email address').fill(people.unknown);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await page.getByLabel('Email address').waitFor({ state: 'detached' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(mails.filter((m) => m.to.includes(people.unknown))).toEqual([]);
     await context.close();
   });
 

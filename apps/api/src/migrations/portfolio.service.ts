@@ -58,6 +58,33 @@ export interface AuditEventView {
   details: Record<string, unknown>;
 }
 
+/** The condition on `migration` rows that keeps a caller to the migrations its organisation takes part in. */
+function visibleTo(caller: Caller, param: (value: unknown) => string): string | undefined {
+  switch (caller.role) {
+    case 'icb':
+      return `icb_code = ${param(caller.code)}`;
+    case 'delivery-partner':
+      return `delivery_partner = ${param(caller.code)}`;
+    case 'practice':
+      return `practice_ods_code = ${param(caller.code)}`;
+    case 'supplier': {
+      const code = param(caller.code);
+      return `(current_supplier = ${code} OR new_supplier = ${code})`;
+    }
+    case 'operator':
+      return undefined;
+  }
+}
+
+/** How many of a caller's migrations are in each stage and state: what the portfolio chart draws. */
+export interface PortfolioCount {
+  stage: string;
+  status: string;
+  atRisk: boolean;
+  overdue: boolean;
+  count: number;
+}
+
 /** Lists from the Postgres read model: each caller sees the migrations its organisation takes part in. */
 @Injectable()
 export class PortfolioService {
@@ -74,24 +101,8 @@ export class PortfolioService {
       params.push(value);
       return `$${params.length}`;
     };
-    switch (caller.role) {
-      case 'icb':
-        where.push(`icb_code = ${param(caller.code)}`);
-        break;
-      case 'delivery-partner':
-        where.push(`delivery_partner = ${param(caller.code)}`);
-        break;
-      case 'practice':
-        where.push(`practice_ods_code = ${param(caller.code)}`);
-        break;
-      case 'supplier': {
-        const code = param(caller.code);
-        where.push(`(current_supplier = ${code} OR new_supplier = ${code})`);
-        break;
-      }
-      case 'operator':
-        break;
-    }
+    const visible = visibleTo(caller, param);
+    if (visible) where.push(visible);
     if (q.stage) where.push(`stage = ${param(q.stage)}`);
     if (q.icbCode) where.push(`icb_code = ${param(q.icbCode)}`);
     if (q.supplier) {
@@ -135,6 +146,27 @@ export class PortfolioService {
       pageSize: q.pageSize,
       total,
     };
+  }
+
+  /** Counts of the caller's migrations by stage, status, at-risk and overdue, in one aggregate query. */
+  async counts(caller: Caller): Promise<PortfolioCount[]> {
+    const params: unknown[] = [];
+    const visible = visibleTo(caller, (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    });
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `SELECT stage, status, at_risk, overdue_count > 0 AS overdue, count(*)::int AS count FROM migration
+       ${visible ? `WHERE ${visible}` : ''} GROUP BY 1, 2, 3, 4`,
+      params,
+    );
+    return rows.map((r) => ({
+      stage: r.stage as string,
+      status: r.status as string,
+      atRisk: r.at_risk as boolean,
+      overdue: r.overdue as boolean,
+      count: r.count as number,
+    }));
   }
 
   /** The next step of each migration (overdue first, then soonest due), from the read model's milestones. */

@@ -14,7 +14,7 @@ const fieldId = (field: string) => field.replace(/[[\].]+/g, '-').replace(/-$/, 
 
 /**
  * A form's fields checked by the same DTO class as the API's JSON body, so both doors refuse the same input with
- * the same words. Empty fields count as not given.
+ * the same words (one message per field). Empty fields count as not given.
  */
 export async function validateForm<T extends object>(
   dto: new () => T,
@@ -22,7 +22,9 @@ export async function validateForm<T extends object>(
 ): Promise<{ value: T; errors: FormError[] }> {
   const given = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== '' && v !== undefined));
   const value = plainToInstance(dto, given, { exposeDefaultValues: true });
-  const problems = flatten(await validate(value, { whitelist: true, forbidUnknownValues: false }));
+  const problems = flatten(
+    await validate(value, { whitelist: true, forbidUnknownValues: false, stopAtFirstError: true }),
+  );
   return { value, errors: problems.map((p) => ({ field: p.field, text: p.message, href: `#${fieldId(p.field)}` })) };
 }
 

@@ -77,11 +77,12 @@ export function formatDateTime(value: string | null | undefined): string {
 const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Stacked bars of migrations per stage, split by RAG, each segment labelled with its count. */
-export function portfolioChart(items: Array<{ stage: string; rag: Rag }>): string {
+export function portfolioChart(items: Array<{ stage: string; rag: Rag; count: number }>): string {
   const stages = Object.keys(STAGE_LABELS);
   const rags: Rag[] = ['red', 'amber', 'green', 'closed'];
-  const count = (stage: string, rag: Rag) => items.filter((i) => i.stage === stage && i.rag === rag).length;
-  const max = Math.max(1, ...stages.map((s) => items.filter((i) => i.stage === s).length));
+  const count = (stage: string, rag: Rag) =>
+    items.filter((i) => i.stage === stage && i.rag === rag).reduce((n, i) => n + i.count, 0);
+  const max = Math.max(1, ...stages.map((s) => rags.reduce((n, r) => n + count(s, r), 0)));
   const left = 150;
   const width = 460;
   const row = 34;

@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import connectPgSimple from 'connect-pg-simple';
 import cookieParser from 'cookie-parser';
 import { doubleCsrf } from 'csrf-csrf';
-import type { NextFunction, Request, Response } from 'express';
+import { urlencoded, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import nunjucks from 'nunjucks';
 import { Pool } from 'pg';
@@ -56,7 +56,6 @@ export function setupWebPages(app: NestExpressApplication): void {
       res.sendFile(path.join(dist, file), { maxAge: '1h' }),
     );
   }
-  app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
 
   const PgStore = connectPgSimple(session);
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4, connectionTimeoutMillis: 5_000 });
@@ -89,8 +88,25 @@ export function setupWebPages(app: NestExpressApplication): void {
       next();
     }),
   );
+  // Form posts on pages only: the API takes JSON and nothing else.
+  app.use(pagesOnly(urlencoded({ extended: false, limit: '64kb' })));
   app.use(pagesOnly(cookieParser()));
-  app.use(pagesOnly(sessions));
+  app.use(
+    pagesOnly((req, res, next) =>
+      sessions(req, res, (error?: unknown) => {
+        // The session store is Postgres: when it is down, say so plainly rather than with Express's stack trace.
+        if (error) {
+          res.status(503).render('error.njk', {
+            cspNonce: res.locals.cspNonce,
+            title: 'Sorry, the service is unavailable',
+            message: 'A service this page needs cannot be reached right now. Nothing was changed; try again shortly.',
+          });
+          return;
+        }
+        next();
+      }),
+    ),
+  );
   app.use(
     pagesOnly((req, res, next) => {
       doubleCsrfProtection(req, res, (error?: unknown) => {
