@@ -5,11 +5,11 @@ import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
-import { freePort } from '../support/api-process';
+import { call, freePort } from '../support/api-process';
 import { expectAccessible, launchChromium, screenshot } from '../support/browser';
-import { seedIsolatedParties, futureWorkingDay, type Party, type Parties } from '../support/parties';
+import { futureWorkingDay, kickoffFor, seedIsolatedParties, type Party, type Parties } from '../support/parties';
 import { exited, REPO, spawnApp } from '../support/processes';
-import { eventually } from '../support/worker-harness';
+import { eventually, randomOdsCode } from '../support/worker-harness';
 
 /*
  * The pages in a real browser against the built API and worker, real Temporal and Postgres, a real SMTP server and
@@ -192,6 +192,52 @@ describe('pages for people, in Chromium', () => {
       500,
     );
     expect(await row.textContent()).toContain('Green');
+
+    // More of the ICB's practices: one on compressed time that falls behind, one cancelled.
+    const kickoff = (name: string, extra: Record<string, unknown> = {}) =>
+      call(
+        base,
+        'POST',
+        '/v1/migrations',
+        { ...kickoffFor(parties, { practiceOdsCode: randomOdsCode(), practiceName: name }), ...extra },
+        parties.icb.auth,
+      );
+    expect((await kickoff('Oakwood Medical Centre', { timeScale: { workingDayMs: 1_000 } })).status).toBe(201);
+    expect((await kickoff('Hillside Practice')).status).toBe(201);
+    const elm = await kickoff('Elm Tree Surgery');
+    expect(
+      (
+        await call(
+          base,
+          'POST',
+          `/v1/migrations/${elm.body.id}/cancel`,
+          { reason: 'Practice merger' },
+          parties.icb.auth,
+        )
+      ).status,
+    ).toBe(200);
+    await eventually(
+      async () => {
+        await page.goto(`${base}/portfolio?rag=red`);
+        return (
+          (await page.locator('#portfolio tbody tr').allTextContents()).some((t) => t.includes('Oakwood')) || undefined
+        );
+      },
+      30_000,
+      1_000,
+    );
+    // The filter keeps to red: the others are on track or closed.
+    expect(await page.locator('#portfolio tbody tr').count()).toBe(1);
+    await page.goto(`${base}/portfolio?sort=practice`);
+    expect(await page.locator('#portfolio tbody tr td:first-child a').allTextContents()).toEqual([
+      'Elm Tree Surgery',
+      'Hillside Practice',
+      'Oakwood Medical Centre',
+      'Riverside Surgery',
+    ]);
+    expect(await page.locator('#portfolio-chart-desc').textContent()).toContain(
+      'Cancelled: 0 red, 0 amber, 0 green, 1 closed',
+    );
     await expectAccessible(page);
     await screenshot(page, 'portfolio', true);
 

@@ -169,13 +169,14 @@ export class PortfolioService {
     }));
   }
 
-  /** The next step of each migration (overdue first, then soonest due), from the read model's milestones. */
+  /** The next step of each open migration (overdue first, then soonest due), from the read model's milestones. */
   async nextSteps(migrationIds: string[]): Promise<Map<string, NextStep>> {
     if (migrationIds.length === 0) return new Map();
     const rows: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT DISTINCT ON (migration_id) migration_id, key, title, owner_role, state, due_at FROM milestone
-       WHERE migration_id = ANY($1::uuid[]) AND state IN ('open', 'overdue')
-       ORDER BY migration_id, state = 'overdue' DESC, due_at NULLS LAST, key`,
+      `SELECT DISTINCT ON (s.migration_id) s.migration_id, s.key, s.title, s.owner_role, s.state, s.due_at
+       FROM milestone s JOIN migration m ON m.id = s.migration_id
+       WHERE s.migration_id = ANY($1::uuid[]) AND m.status IN ('active', 'paused') AND s.state IN ('open', 'overdue')
+       ORDER BY s.migration_id, s.state = 'overdue' DESC, s.due_at NULLS LAST, s.key`,
       [migrationIds],
     );
     return new Map(
