@@ -251,6 +251,25 @@ describe('pages for people, in Chromium', () => {
     await context.close();
   });
 
+  it('the ICB pauses and resumes through the forms; a missing reason is shown on the same page', async () => {
+    const { context, page } = await signInByEmail(people.icb);
+    await page.goto(migrationUrl);
+    const pause = page.locator('#action-pause');
+    await pause.getByRole('button', { name: 'Pause the migration' }).click();
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    expect(await page.locator('.nhsuk-error-summary a').first().getAttribute('href')).toBe('#action-pause');
+    expect(await page.locator('#action-pause').textContent()).toContain('reason');
+    await expectAccessible(page);
+
+    await page.getByLabel('Reason for pausing').fill('Practice closed for a week');
+    await page.getByRole('button', { name: 'Pause the migration' }).click();
+    await page.getByText('The migration is paused').waitFor();
+    expect(await page.locator('#audit').textContent()).toContain('Practice closed for a week');
+    await page.getByRole('button', { name: 'Resume the migration' }).click();
+    await page.getByText('The migration has resumed.').waitFor();
+    await context.close();
+  });
+
   it('the practice sees what it must do next, in plain words', async () => {
     const { context, page } = await signInByEmail(people.practice);
     expect(new URL(page.url()).pathname).toBe('/practice');
