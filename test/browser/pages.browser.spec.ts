@@ -164,7 +164,15 @@ describe('pages for people, in Chromium', () => {
     const { context, page } = await signInByEmail(people.supplier);
     expect(new URL(page.url()).pathname).toBe('/supplier');
     const request = page.locator('#requests tbody tr', { hasText: 'extract requested' });
-    await request.waitFor();
+    // The list comes from the read model, which the worker writes just after the kickoff.
+    await eventually(
+      async () => {
+        await page.reload();
+        return (await request.count()) === 1;
+      },
+      20_000,
+      500,
+    );
     await expectAccessible(page);
     await screenshot(page, 'supplier');
 
@@ -202,7 +210,17 @@ describe('pages for people, in Chromium', () => {
         { ...kickoffFor(parties, { practiceOdsCode: randomOdsCode(), practiceName: name }), ...extra },
         parties.icb.auth,
       );
-    expect((await kickoff('Oakwood Medical Centre', { timeScale: { workingDayMs: 1_000 } })).status).toBe(201);
+    expect(
+      (
+        await kickoff('Oakwood Medical Centre', {
+          timeScale: { workingDayMs: 1_000 },
+          participants: [
+            { name: 'Nia Supplier', organisation: 'New supplier', role: 'new-supplier', email: 'nia@supplier.example' },
+            { name: 'Dee Partner', organisation: 'CSU', role: 'delivery-partner', email: 'dee@csu.example' },
+          ],
+        })
+      ).status,
+    ).toBe(201);
     expect((await kickoff('Hillside Practice')).status).toBe(201);
     const elm = await kickoff('Elm Tree Surgery');
     expect(
@@ -245,8 +263,19 @@ describe('pages for people, in Chromium', () => {
     expect(csv.split('\n')[0]).toContain('Practice ODS code');
     expect(csv).toContain(`${parties.practice.code},Riverside Surgery`);
 
-    await page.goto(migrationUrl);
+    // The migration that fell behind: overdue steps on the Gantt, reminders and escalations sent.
+    await page.getByRole('link', { name: 'Oakwood Medical Centre' }).click();
     await page.locator('#gantt-title').waitFor({ state: 'attached' });
+    await eventually(
+      async () => {
+        await page.reload();
+        return (await page.locator('#notifications').count()) > 0;
+      },
+      20_000,
+      1_000,
+    );
+    expect(await page.locator('#notifications').textContent()).toContain('Nia Supplier');
+    await expectAccessible(page);
     await screenshot(page, 'migration', true);
     await context.close();
   });

@@ -37,11 +37,19 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect({ url: page.url(), serious }).toEqual({ url: page.url(), serious: [] });
 }
 
-/** A full-page screenshot kept as a CI artefact; `docs` also copies it to docs/images for the README. */
+/**
+ * A full-page screenshot kept as a CI artefact; `docs` also copies it to docs/images for the README, cut to the
+ * first 1,600 pixels so a long page still reads as a picture.
+ */
 export async function screenshot(page: Page, name: string, docs = false): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  const height = await page.locator('body').evaluate((body) => body.scrollHeight);
+  await page.screenshot(
+    docs && height > 1600
+      ? { path: file, fullPage: true, clip: { x: 0, y: 0, width: page.viewportSize()!.width, height: 1600 } }
+      : { path: file, fullPage: true },
+  );
   if (docs) {
     mkdirSync(join(REPO, 'docs', 'images'), { recursive: true });
     copyFileSync(file, join(REPO, 'docs', 'images', `${name}.png`));
