@@ -295,7 +295,8 @@ describe('pages for people, in Chromium', () => {
     await page.getByText('The migration is paused').waitFor();
     expect(await page.locator('#audit').textContent()).toContain('Practice closed for a week');
     await page.getByRole('button', { name: 'Resume the migration' }).click();
-    await page.getByText('The migration has resumed.').waitFor();
+    await page.waitForLoadState();
+    expect(await page.locator('main').innerText()).toContain('The migration has resumed.');
     await context.close();
   });
 

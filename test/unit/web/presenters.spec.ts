@@ -61,6 +61,29 @@ describe('Gantt chart', () => {
     expect(svg).toContain('forecast go-live');
     expect(svg).toContain('waiting for earlier steps');
     expect(svg).toContain('Working days from kickoff on 2 Nov 2026');
+    expect(svg).toContain('planned go-live');
+  });
+
+  it('measures a compressed-time migration in minutes, without go-live lines', () => {
+    const svg = ganttChart({
+      kickoff,
+      now: Date.parse(kickoff) + 10 * 60_000,
+      plannedGoLive: '2027-01-04',
+      forecastGoLive: '2027-01-05',
+      milestones: [
+        milestone('extractRequested', {
+          state: 'overdue',
+          openedAt: kickoff,
+          dueAt: new Date(Date.parse(kickoff) + 5 * 60_000).toISOString(),
+        }),
+      ],
+    });
+    expect(svg).toContain('Plan against actual, in minutes');
+    expect(svg).toContain('compressed time');
+    expect(svg).not.toContain('go-live</text>');
+    // The plan bar spans 5 of the axis's 10.4 minutes: a visible bar, not a sliver at zero.
+    const width = Number(/<rect x="[\d.]+" y="\d+" width="([\d.]+)" height="14"/.exec(svg)![1]);
+    expect(width).toBeGreaterThan(200);
   });
 
   it('escapes milestone titles', () => {

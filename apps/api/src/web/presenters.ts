@@ -116,10 +116,37 @@ export function portfolioChart(items: Array<{ stage: string; rag: Rag; count: nu
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${left + width + 20} ${height}" width="100%" role="img" aria-labelledby="portfolio-chart-title portfolio-chart-desc"><title id="portfolio-chart-title">Migrations by stage and RAG status</title><desc id="portfolio-chart-desc">${esc(summary)}</desc>${bars.join('')}${legend}</svg>`;
 }
 
+/** The Gantt's horizontal axis: where an instant falls, in the axis's unit, and what the unit is called. */
+interface GanttScale {
+  at(instant: string | number): number;
+  unit: string;
+  /** Go-live markers only make sense on a calendar axis. */
+  calendar: boolean;
+}
+
 /**
- * Plan against actual per milestone, on an axis of working days from kickoff: a pale bar from opening to the due
- * date (the plan), a solid bar from opening to completion or today (what happened), and lines at the planned
- * and forecast go-live.
+ * Working days from kickoff for real migrations. A demo or test migration on compressed time (every deadline within
+ * a couple of days of kickoff) gets minutes instead, or all its bars would sit on day 0.
+ */
+function ganttScale(kickoffMs: number, instants: number[]): GanttScale {
+  const compressed = instants.length > 0 && Math.max(...instants) - kickoffMs < 2 * 86_400_000;
+  if (compressed) {
+    return { at: (t) => Math.max(0, (Number(new Date(t)) - kickoffMs) / 60_000), unit: 'minutes', calendar: false };
+  }
+  const start = londonDateOf(kickoffMs);
+  return {
+    at: (t) => {
+      const date = typeof t === 'string' && t.length === 10 ? t : londonDateOf(Number(new Date(t)));
+      return date <= start ? 0 : workingDaysBetween(start, date);
+    },
+    unit: 'working days',
+    calendar: true,
+  };
+}
+
+/**
+ * Plan against actual per milestone, from kickoff: a pale bar from opening to the due date (the plan), a solid
+ * bar from opening to completion or now (what happened), and lines at today and the planned and forecast go-live.
  */
 export function ganttChart(input: {
   kickoff: string;
@@ -128,42 +155,47 @@ export function ganttChart(input: {
   forecastGoLive: string;
   milestones: MilestoneStatus[];
 }): string {
-  const day = (iso: string | undefined) => (iso ? londonDateOf(Date.parse(iso)) : undefined);
-  const start = londonDateOf(Date.parse(input.kickoff));
-  const offset = (date: string) => (date <= start ? 0 : workingDaysBetween(start, date));
-  const today = londonDateOf(input.now);
-  const ends = [input.plannedGoLive, input.forecastGoLive, today].map(offset);
-  const span = Math.max(10, ...ends) + 2;
+  const kickoffMs = Date.parse(input.kickoff);
+  const shown = input.milestones.filter((m) => m.state !== 'waived');
+  const deadlines = shown.flatMap((m) => [m.dueAt, m.forecastAt].filter((t): t is string => !!t).map(Date.parse));
+  const scale = ganttScale(kickoffMs, deadlines);
+  const ends = [input.now, ...deadlines].map((t) => scale.at(t));
+  if (scale.calendar) ends.push(scale.at(input.plannedGoLive), scale.at(input.forecastGoLive));
+  const span = Math.max(10, ...ends) * 1.04;
+  const tick = [1, 2, 5, 10, 20, 50, 100, 200].find((t) => span / t <= 8) ?? 500;
   const left = 400;
   const width = 520;
   const row = 22;
   const x = (d: number) => left + (d / span) * width;
   const top = 30;
-  const shown = input.milestones.filter((m) => m.state !== 'waived');
   const height = top + shown.length * row + 30;
+  const when = (iso: string) => (scale.calendar ? formatDate(iso) : formatDateTime(iso));
   const rows = shown.map((m, i) => {
     const y = top + i * row;
-    const opened = day(m.openedAt);
     const short = m.title.length > 60 ? `${m.title.slice(0, 58)}…` : m.title;
     const label = `<text x="${left - 8}" y="${y + 14}" text-anchor="end" font-size="12" fill="#212b32">${esc(short)}</text>`;
-    if (!opened) {
+    if (!m.openedAt) {
       return `${label}<text x="${left + 4}" y="${y + 14}" font-size="11" fill="#4c6272">waiting for earlier steps</text>`;
     }
-    const due = day(m.dueAt) ?? day(m.forecastAt) ?? opened;
-    const end = day(m.completedAt) ?? today;
-    const planned = `<rect x="${x(offset(opened))}" y="${y + 3}" width="${Math.max(2, x(offset(due)) - x(offset(opened)))}" height="14" fill="#aeb7bd"><title>${esc(m.title)}: planned ${formatDate(opened)} to ${formatDate(due)}</title></rect>`;
+    const opened = scale.at(m.openedAt);
+    const due = m.dueAt ?? m.forecastAt ?? m.openedAt;
+    const end = scale.at(m.completedAt ?? input.now);
+    const planned = `<rect x="${x(opened)}" y="${y + 3}" width="${Math.max(2, x(scale.at(due)) - x(opened))}" height="14" fill="#aeb7bd"><title>${esc(m.title)}: planned ${when(m.openedAt)} to ${when(due)}</title></rect>`;
     const colour = m.state === 'overdue' ? '#d5281b' : m.state === 'done' ? '#005eb8' : '#41b6e6';
-    const actual = `<rect x="${x(offset(opened))}" y="${y + 7}" width="${Math.max(2, x(offset(end)) - x(offset(opened)))}" height="6" fill="${colour}"><title>${esc(m.title)}: ${STATE_LABELS[m.state].toLowerCase()}${m.completedAt ? `, done ${formatDate(m.completedAt)}` : ''}</title></rect>`;
+    const actual = `<rect x="${x(opened)}" y="${y + 7}" width="${Math.max(2, x(end) - x(opened))}" height="6" fill="${colour}"><title>${esc(m.title)}: ${STATE_LABELS[m.state].toLowerCase()}${m.completedAt ? `, done ${when(m.completedAt)}` : ''}</title></rect>`;
     return `${label}${planned}${actual}`;
   });
-  const marker = (date: string, text: string, colour: string, dy: number) =>
-    `<line x1="${x(offset(date))}" y1="${top - 4}" x2="${x(offset(date))}" y2="${height - 24}" stroke="${colour}" stroke-width="2" stroke-dasharray="4 3"/><text x="${x(offset(date))}" y="${top - 8 - dy}" text-anchor="middle" font-size="11" fill="${colour}">${text}</text>`;
-  const axis = Array.from({ length: Math.floor(span / 10) + 1 }, (_, i) => i * 10)
+  const marker = (at: number, text: string, colour: string, dy: number) =>
+    `<line x1="${x(at)}" y1="${top - 4}" x2="${x(at)}" y2="${height - 24}" stroke="${colour}" stroke-width="2" stroke-dasharray="4 3"/><text x="${x(at)}" y="${top - 8 - dy}" text-anchor="middle" font-size="11" fill="${colour}">${text}</text>`;
+  const axis = Array.from({ length: Math.floor(span / tick) + 1 }, (_, i) => i * tick)
     .map(
       (d) =>
         `<text x="${x(d)}" y="${height - 8}" text-anchor="middle" font-size="11" fill="#4c6272">${d}</text><line x1="${x(d)}" y1="${top}" x2="${x(d)}" y2="${height - 24}" stroke="#e8edee"/>`,
     )
     .join('');
-  const desc = `Working days from kickoff on ${formatDate(start)}. Planned go-live ${formatDate(input.plannedGoLive)}, forecast ${formatDate(input.forecastGoLive)}. Grey bars are the plan, coloured bars what happened.`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${left + width + 30} ${height}" width="100%" role="img" aria-labelledby="gantt-title gantt-desc"><title id="gantt-title">Plan against actual, in working days</title><desc id="gantt-desc">${esc(desc)}</desc>${axis}${rows.join('')}${marker(today, 'today', '#330072', 0)}${marker(input.plannedGoLive, 'planned go-live', '#007f3b', 10)}${input.forecastGoLive !== input.plannedGoLive ? marker(input.forecastGoLive, 'forecast go-live', '#d5281b', 0) : ''}</svg>`;
+  const goLive = scale.calendar
+    ? `${marker(scale.at(input.plannedGoLive), 'planned go-live', '#007f3b', 10)}${input.forecastGoLive !== input.plannedGoLive ? marker(scale.at(input.forecastGoLive), 'forecast go-live', '#d5281b', 0) : ''}`
+    : '';
+  const desc = `${scale.unit[0].toUpperCase()}${scale.unit.slice(1)} from kickoff on ${formatDateTime(input.kickoff)}${scale.calendar ? '' : ' (compressed time for a demonstration)'}. Planned go-live ${formatDate(input.plannedGoLive)}, forecast ${formatDate(input.forecastGoLive)}. Grey bars are the plan, coloured bars what happened.`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${left + width + 30} ${height}" width="100%" role="img" aria-labelledby="gantt-title gantt-desc"><title id="gantt-title">Plan against actual, in ${scale.unit}</title><desc id="gantt-desc">${esc(desc)}</desc>${axis}${rows.join('')}${marker(scale.at(input.now), 'now', '#330072', 0)}${goLive}</svg>`;
 }
