@@ -161,8 +161,8 @@ export function ganttChart(input: {
   const scale = ganttScale(kickoffMs, deadlines);
   const ends = [input.now, ...deadlines].map((t) => scale.at(t));
   if (scale.calendar) ends.push(scale.at(input.plannedGoLive), scale.at(input.forecastGoLive));
-  const span = Math.max(10, ...ends) * 1.04;
-  const tick = [1, 2, 5, 10, 20, 50, 100, 200].find((t) => span / t <= 8) ?? 500;
+  const span = Math.max(scale.calendar ? 10 : 0.5, ...ends) * 1.04;
+  const tick = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200].find((t) => span / t <= 8) ?? 500;
   const left = 400;
   const width = 520;
   const row = 22;
@@ -190,7 +190,7 @@ export function ganttChart(input: {
   const axis = Array.from({ length: Math.floor(span / tick) + 1 }, (_, i) => i * tick)
     .map(
       (d) =>
-        `<text x="${x(d)}" y="${height - 8}" text-anchor="middle" font-size="11" fill="#4c6272">${d}</text><line x1="${x(d)}" y1="${top}" x2="${x(d)}" y2="${height - 24}" stroke="#e8edee"/>`,
+        `<text x="${x(d)}" y="${height - 8}" text-anchor="middle" font-size="11" fill="#4c6272">${Number(d.toFixed(1))}</text><line x1="${x(d)}" y1="${top}" x2="${x(d)}" y2="${height - 24}" stroke="#e8edee"/>`,
     )
     .join('');
   const goLive = scale.calendar
