@@ -309,6 +309,23 @@ describe('pages for people, in Chromium', () => {
     await context.close();
   });
 
+  it('another organisation’s migration is not found, and a role’s actions are refused to the others', async () => {
+    const { context, page } = await signInByEmail(people.practice);
+    const response = await page.goto(`${base}/migrations/${randomUUID()}`);
+    expect(response?.status()).toBe(404);
+    expect(await page.textContent('h1')).toContain('Migration not found');
+    await expectAccessible(page);
+
+    // The practice's own migration offers it no cancel form, and a hand-made post is refused.
+    await page.goto(migrationUrl);
+    expect(await page.locator('#action-cancel').count()).toBe(0);
+    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+    const cancel = await context.request.post(`${migrationUrl}/cancel`, { form: { _csrf: csrf, reason: 'not mine' } });
+    expect(cancel.status()).toBe(403);
+    expect(await cancel.text()).toContain('this is for the ICB or Delivery partner');
+    await context.close();
+  });
+
   it('a form posted without its CSRF token is refused, and signing out ends the session', async () => {
     const { context, page } = await signInByEmail(people.icb);
     const forged = await context.request.post(`${base}/migrations/new`, { form: { practiceName: 'Forged' } });
