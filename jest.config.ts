@@ -54,6 +54,12 @@ const config: Config = {
       setupFilesAfterEnv: longTimeout,
     },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'], setupFilesAfterEnv: longTimeout },
+    {
+      ...shared,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.spec.ts'],
+      setupFilesAfterEnv: longTimeout,
+    },
   ],
 };
 

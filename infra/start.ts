@@ -16,7 +16,7 @@ import { prettyFactory } from 'pino-pretty';
 import { redactUrl, startEmbeddedPostgres } from './services/embedded-postgres';
 import { canConnect } from './services/ports';
 import { forEachLine, repoRoot, sleep, stopChild, waitForExit, withParentDeathSignal } from './services/process';
-import { embeddedEncryptionKey } from './services/secrets';
+import { embeddedEncryptionKey, embeddedSessionSecret } from './services/secrets';
 import { startTemporalDevServer } from './services/temporal-dev-server';
 
 /** A started service as the orchestrator sees it. */
@@ -272,6 +272,7 @@ const steps: Step[] = [
       if (!env.WORKFLOW_BUNDLE_PATH && existsSync(bundle)) env.WORKFLOW_BUNDLE_PATH = bundle;
       const api = builtEntry('apps/api/src/main.js');
       const worker = builtEntry('apps/worker/src/main.js');
+      env.SESSION_SECRET ||= embeddedSessionSecret(DATA);
       log('starting API and worker');
       return [startNodeService('api', api, env), startNodeService('worker', worker, env)];
     },
@@ -388,7 +389,7 @@ async function main(): Promise<void> {
     await waitForHealth(port, 60_000, died);
     if (stopping) return;
     const base = `http://localhost:${port}`;
-    summary.unshift(['API', `${base}/v1`], ['OpenAPI docs', `${base}/docs`]);
+    summary.unshift(['Sign in', `${base}/sign-in`], ['API', `${base}/v1`], ['OpenAPI docs', `${base}/docs`]);
     printBox(summary);
     if (notes.length > 0) console.log(`${notes.join('\n')}\n`);
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -9,6 +9,8 @@ export interface DemoOrganisation {
   code: string;
   name: string;
   contactEmail?: string;
+  /** A person who signs in to the pages for this organisation (by an emailed link, in the local inbox). */
+  person?: { name: string; email: string };
   /** Suppliers: the sandbox supplier's behaviour (see README "Sandbox supplier"). */
   sandbox?: Record<string, unknown>;
 }
@@ -18,12 +20,14 @@ export const DEMO_ICB: DemoOrganisation = {
   code: 'QHG',
   name: 'NHS Demo Integrated Care Board',
   contactEmail: 'digital.team@demo-icb.example',
+  person: { name: 'Ines Cobb', email: 'ines.cobb@demo-icb.example' },
 };
 export const DEMO_DELIVERY_PARTNER: DemoOrganisation = {
   role: 'delivery-partner',
   code: 'CSU-DEMO',
   name: 'Demo Commissioning Support Unit',
   contactEmail: 'migrations@demo-csu.example',
+  person: { name: 'Sam Ortiz', email: 'sam.ortiz@demo-csu.example' },
 };
 export const DEMO_CURRENT_SUPPLIER: DemoOrganisation = {
   role: 'supplier',
@@ -37,6 +41,7 @@ export const DEMO_NEW_SUPPLIERS = {
     role: 'supplier',
     code: 'SANDBOX-NEW',
     name: 'Sandbox new supplier (on time)',
+    person: { name: 'Ravi Patel', email: 'ravi.patel@sandbox-new.example' },
     sandbox: { delayWorkingDays: 0.5 },
   },
   late: {
@@ -54,7 +59,12 @@ export const DEMO_NEW_SUPPLIERS = {
 } satisfies Record<string, DemoOrganisation>;
 
 export const DEMO_PRACTICES: DemoOrganisation[] = [
-  { role: 'practice', code: 'Y90001', name: 'Riverside Surgery' },
+  {
+    role: 'practice',
+    code: 'Y90001',
+    name: 'Riverside Surgery',
+    person: { name: 'Pat Khan', email: 'pat.khan@riverside-surgery.example' },
+  },
   { role: 'practice', code: 'Y90002', name: 'Hillview Medical Centre' },
   { role: 'practice', code: 'Y90003', name: 'Canal Street Health Centre' },
 ];

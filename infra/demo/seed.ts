@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AdminModule } from '../../apps/api/src/cli/admin.module';
 import { OrganisationsService } from '../../apps/api/src/organisations/organisations.service';
+import { UsersService } from '../../apps/api/src/people/users.service';
 import { DEMO_ORGANISATIONS } from './parties';
 
 /**
@@ -26,6 +27,16 @@ async function main(): Promise<void> {
       const current = await organisations.findByIdOrCode(org.code);
       if (current.supplierAdapter === 'none') await organisations.setSupplierAdapter(org.code, 'sandbox', org.sandbox);
     }
+    // People who sign in to the pages: one per demo organisation that has one.
+    const users = app.get(UsersService);
+    const known = new Set((await users.list()).map((u) => u.email));
+    for (const org of DEMO_ORGANISATIONS) {
+      if (org.person && !known.has(org.person.email)) await users.create({ organisation: org.code, ...org.person });
+    }
+    const people = DEMO_ORGANISATIONS.filter((o) => o.person).map(
+      (o) => `  ${o.person!.email.padEnd(36)} ${o.person!.name} (${o.name})`,
+    );
+    console.log(`Sign in to the pages as (the link arrives in the mail inbox):\n${people.join('\n')}\n`);
     if (created.length === 0) {
       console.log('Demo organisations are registered (their keys were printed at the first start).');
       console.log('A new key: npm run admin -- key create --organisation QHG');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateEncryptionKey } from '@idp/security';
@@ -13,4 +14,17 @@ export function embeddedEncryptionKey(dataDir: string): string {
   const key = generateEncryptionKey();
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return key;
+}
+
+/**
+ * The embedded default's SESSION_SECRET, kept in `.data/` like the encryption key so people stay signed in across
+ * restarts. Production sets SESSION_SECRET from its secret store.
+ */
+export function embeddedSessionSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session.secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { generateEncryptionKey } from '../../libs/security/src/encryption';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -69,6 +70,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_URL = postgres.value.url;
   process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
   process.env.DATA_ENCRYPTION_KEY ||= generateEncryptionKey();
+  process.env.SESSION_SECRET ||= randomBytes(32).toString('base64url');
   globalThis.__IDP_TEST_SERVICES__ = { stop: stopAll };
 
   if (process.env.TEST_VERBOSE) {

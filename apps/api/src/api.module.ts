@@ -14,6 +14,7 @@ import { DataCheckingModule } from './data-checking/data-checking.module';
 import { HealthController } from './health/health.controller';
 import { MigrationsModule } from './migrations/migrations.module';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { WebModule } from './web/web.module';
 
 @Module({
   imports: [
@@ -40,6 +41,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
     MigrationsModule,
     // After MigrationsModule: its rounds/current/outcome route must match before rounds/:round/outcome.
     DataCheckingModule,
+    WebModule,
   ],
   controllers: [HealthController],
   providers: [

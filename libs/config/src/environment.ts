@@ -151,6 +151,35 @@ export class Environment {
   })
   DATA_ENCRYPTION_KEY: string;
 
+  /**
+   * Signs the session cookie of people signed in to the pages: at least 32 random characters
+   * (`openssl rand -base64 32`). Required by the API; `npm start` makes one and keeps it in `.data/`.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SESSION_SECRET must be at least 32 random characters (openssl rand -base64 32)' })
+  SESSION_SECRET?: string;
+
+  /** Lets people sign in with a link emailed to them (their address must belong to a user); off where OIDC is the door. */
+  @Transform(({ value }) => value === true || value === 'true' || value === '1')
+  @IsBoolean({ message: 'EMAIL_SIGN_IN must be true or false' })
+  EMAIL_SIGN_IN = true;
+
+  /** OpenID Connect issuer for people's sign-in (e.g. NHS Care Identity Service 2); with the client id and secret. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL of an OpenID Connect issuer' })
+  OIDC_ISSUER_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'OIDC_CLIENT_ID must not be empty' })
+  OIDC_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'OIDC_CLIENT_SECRET must not be empty' })
+  OIDC_CLIENT_SECRET?: string;
+
   /** Path of a prebuilt workflow bundle (made by `npm run build`); without it the worker bundles at start. */
   @IsOptional()
   @IsString()
@@ -178,6 +207,12 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
         return messages[messages.length - 1] ?? `${e.property} is invalid`;
       }),
     );
+  }
+  const oidc = [env.OIDC_ISSUER_URL, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (oidc > 0 && oidc < 3) {
+    throw new ConfigurationError([
+      'OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together: set all three for OpenID Connect sign-in, or none',
+    ]);
   }
   return env;
 }

@@ -20,6 +20,9 @@ import {
   TestCriterionEntity,
 } from './entities/data-checking.entity';
 import { DataChecking1764520000000 } from './migrations/1764520000000-data-checking';
+import { AppUserEntity } from './entities/app-user.entity';
+import { SignInTokenEntity } from './entities/sign-in-token.entity';
+import { PeopleAndSessions1764530000000 } from './migrations/1764530000000-people-and-sessions';
 
 export const ENTITIES = [
   MigrationEntity,
@@ -36,6 +39,8 @@ export const ENTITIES = [
   RecordCheckEntity,
   DataCheckIssueEntity,
   SignOffDeclarationEntity,
+  AppUserEntity,
+  SignInTokenEntity,
 ];
 /** Listed by class, not by glob, so the same list works from TypeScript sources (tests) and from dist/. */
 export const MIGRATIONS = [
@@ -44,6 +49,7 @@ export const MIGRATIONS = [
   OrganisationIntegrations1764403200000,
   WeeklyDigest1764500000000,
   DataChecking1764520000000,
+  PeopleAndSessions1764530000000,
 ];
 
 /** TypeORM options for a Postgres URL. Schema changes go through migrations only, never `synchronize`. */

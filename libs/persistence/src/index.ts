@@ -7,6 +7,8 @@ export * from './entities/api-key.entity';
 export * from './entities/idempotency-record.entity';
 export * from './entities/digest-snapshot.entity';
 export * from './entities/data-checking.entity';
+export * from './entities/app-user.entity';
+export * from './entities/sign-in-token.entity';
 export * from './data-source';
 export * from './errors';
 export * from './persistence.module';

@@ -7,7 +7,14 @@ import { graphFor } from '@idp/domain';
 import { MigrationEntity } from '@idp/persistence';
 import { ProblemException, problemType } from '../common/problem';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { ACCESS_RULE, PUBLIC_ROUTE, roleInMigration, type AccessRule, type AuthenticatedRequest } from './access';
+import {
+  ACCESS_RULE,
+  PAGE_ROUTE,
+  PUBLIC_ROUTE,
+  roleInMigration,
+  type AccessRule,
+  type AuthenticatedRequest,
+} from './access';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -36,6 +43,8 @@ export class AccessGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    // One rule: API routes take API keys here; pages take a person's session in their own guard.
+    if (this.reflector.getAllAndOverride<boolean>(PAGE_ROUTE, targets)) return true;
     const req = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     const header = req.headers.authorization;
     const presented = typeof header === 'string' && /^Bearer \S+$/i.test(header) ? header.slice(7).trim() : undefined;

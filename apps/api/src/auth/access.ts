@@ -18,11 +18,14 @@ export interface AccessRule {
 
 export const ACCESS_RULE = 'idp:access-rule';
 export const PUBLIC_ROUTE = 'idp:public';
+export const PAGE_ROUTE = 'idp:page';
 
 /** Declares who may call a route. */
 export const Access = (rule: AccessRule) => SetMetadata(ACCESS_RULE, rule);
 /** A route that needs no API key (health, documentation). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+/** A page for people: no API key; the page's own guard checks the session (see web/pages.ts). */
+export const Page = () => SetMetadata(PAGE_ROUTE, true);
 
 /** What the guard established about the caller's part in the migration of the route. */
 export interface Participation {

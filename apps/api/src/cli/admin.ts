@@ -13,7 +13,7 @@ import {
 } from '@idp/persistence';
 import { webhookUrlProblem } from '../organisations/webhook-url';
 
-const HELP = `IDP Orchestrator administration: organisations, supplier adapters and API keys.
+const HELP = `IDP Orchestrator administration: organisations, supplier adapters, API keys and people.
 
 Usage: npm run admin -- <command> [options]
 
@@ -33,6 +33,11 @@ Usage: npm run admin -- <command> [options]
   key list [--organisation ID_OR_CODE]
   key revoke KEY_ID
       Revoke a key at once.
+  user create --organisation CODE --email EMAIL --name NAME
+      Add a person who signs in to the pages (by emailed link or OpenID Connect) and acts as the organisation.
+  user list [--organisation CODE]
+  user deactivate --email EMAIL
+      Stop a person signing in (at once, including sessions already open); their audit entries stay.
 
 Reads DATABASE_URL (default: the embedded Postgres of \`npm start\`, port EMBEDDED_PG_PORT or 5433).
 Build first (\`npm run build\`; \`npm start\` does).`;
@@ -50,6 +55,9 @@ const COMMANDS = [
   'key create',
   'key list',
   'key revoke',
+  'user create',
+  'user list',
+  'user deactivate',
 ];
 
 function settingsJson(text: string): unknown {
@@ -84,6 +92,9 @@ function checkOptions(command: string, values: Record<string, unknown>, arg: str
   }
   if (command === 'key create' && !values.organisation) fail('key create needs --organisation ID_OR_CODE (see --help)');
   if (command === 'key revoke' && !arg) fail('key revoke needs the key id (see key list)');
+  if (command === 'user create' && (!values.organisation || !values.email || !values.name))
+    fail('user create needs --organisation, --email and --name (see --help)');
+  if (command === 'user deactivate' && !values.email) fail('user deactivate needs --email (see --help)');
 }
 
 async function main(): Promise<void> {
@@ -100,6 +111,7 @@ async function main(): Promise<void> {
       adapter: { type: 'string' },
       settings: { type: 'string' },
       label: { type: 'string' },
+      email: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -118,6 +130,7 @@ async function main(): Promise<void> {
   // Loaded only now: the configuration module reads the environment when it is imported.
   const { AdminModule } = await import('./admin.module');
   const { OrganisationsService } = await import('../organisations/organisations.service');
+  const { UsersService } = await import('../people/users.service');
   const app = await NestFactory.createApplicationContext(AdminModule, { logger: false, abortOnError: false }).catch(
     (error: unknown) => {
       throw (error as { code?: string })?.code
@@ -126,6 +139,7 @@ async function main(): Promise<void> {
     },
   );
   const organisations = app.get(OrganisationsService);
+  const users = app.get(UsersService);
   try {
     const command = `${noun} ${verb ?? ''}`.trim();
     switch (command) {
@@ -191,6 +205,29 @@ async function main(): Promise<void> {
         if (!arg) fail('key revoke needs the key id (see key list)');
         const key = await organisations.revokeKey(arg);
         process.stdout.write(`Revoked API key ${key.id} (${key.label})\n`);
+        break;
+      }
+      case 'user create': {
+        const person = await users.create({
+          organisation: values.organisation!,
+          email: values.email!,
+          name: values.name!,
+        });
+        process.stdout.write(
+          `Created user ${person.email} (${person.name}) of ${person.organisation.role} ${person.organisation.code}\n`,
+        );
+        break;
+      }
+      case 'user list':
+        for (const u of await users.list(values.organisation)) {
+          process.stdout.write(
+            `${u.email.padEnd(36)} ${u.name.padEnd(24)} ${u.organisation.code.padEnd(14)} ${u.active ? 'active' : 'deactivated'}\n`,
+          );
+        }
+        break;
+      case 'user deactivate': {
+        const person = await users.deactivate(values.email!);
+        process.stdout.write(`Deactivated user ${person.email}\n`);
         break;
       }
       default:

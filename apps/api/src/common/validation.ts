@@ -1,7 +1,8 @@
 import { HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ProblemException, problemType, type FieldProblem } from './problem';
 
-function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
+/** Field-level problems of class-validator errors (nested fields as `a.b` and `a[0]`). */
+export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((e) => {
     const field = parent
       ? /^\d+$/.test(e.property)

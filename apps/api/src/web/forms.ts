@@ -1,0 +1,45 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { ProblemException } from '../common/problem';
+import { flatten } from '../common/validation';
+
+/** One error as the NHS error summary and the field's error message show it. */
+export interface FormError {
+  field: string;
+  text: string;
+  href: string;
+}
+
+const fieldId = (field: string) => field.replace(/[[\].]+/g, '-').replace(/-$/, '');
+
+/**
+ * A form's fields checked by the same DTO class as the API's JSON body, so both doors refuse the same input with
+ * the same words (one message per field). Empty fields count as not given.
+ */
+export async function validateForm<T extends object>(
+  dto: new () => T,
+  plain: Record<string, unknown>,
+): Promise<{ value: T; errors: FormError[] }> {
+  const given = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== '' && v !== undefined));
+  const value = plainToInstance(dto, given, { exposeDefaultValues: true });
+  const problems = flatten(
+    await validate(value, { whitelist: true, forbidUnknownValues: false, stopAtFirstError: true }),
+  );
+  return { value, errors: problems.map((p) => ({ field: p.field, text: p.message, href: `#${fieldId(p.field)}` })) };
+}
+
+/** A refusal by a service (the process, access rules) as the one error of a form; rethrows anything else. */
+export function refusalOf(error: unknown, field = 'form'): FormError[] {
+  if (error instanceof ProblemException && error.getStatus() < 500) {
+    const fromFields = error.problem.errors?.map((e) => ({
+      field: e.field,
+      text: e.message,
+      href: `#${fieldId(e.field)}`,
+    }));
+    return fromFields?.length ? fromFields : [{ field, text: error.problem.detail, href: `#${field}` }];
+  }
+  throw error;
+}
+
+/** Errors keyed by field, for each input's own message. */
+export const byField = (errors: FormError[]) => Object.fromEntries(errors.map((e) => [e.field, e.text]));

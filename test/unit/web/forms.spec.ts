@@ -1,0 +1,44 @@
+import { ReasonDto, ReplanDto } from '../../../apps/api/src/migrations/dto/commands.dto';
+import { ProblemException } from '../../../apps/api/src/common/problem';
+import { refusalOf, validateForm } from '../../../apps/api/src/web/forms';
+import { validateEnvironment } from '@idp/config';
+
+describe('page forms', () => {
+  it('are checked by the API’s own DTOs, with the same messages, and empty fields count as not given', async () => {
+    const { errors } = await validateForm(ReasonDto, { reason: '' });
+    expect(errors).toEqual([expect.objectContaining({ field: 'reason', href: '#reason' })]);
+    const ok = await validateForm(ReplanDto, { reason: 'supplier asked', plannedGoLive: '' });
+    expect(ok.errors).toEqual([]);
+    expect(ok.value.plannedGoLive).toBeUndefined();
+  });
+
+  it('show a service’s 4xx refusal as the form’s error, and let anything else through as a failure', () => {
+    const refusal = new ProblemException(409, { title: 'Refused', detail: 'Extract requested must come first.' });
+    expect(refusalOf(refusal)).toEqual([{ field: 'form', text: 'Extract requested must come first.', href: '#form' }]);
+    expect(() => refusalOf(new Error('bug'))).toThrow('bug');
+  });
+});
+
+describe('sign-in configuration', () => {
+  const base = { DATABASE_URL: 'postgres://u:p@h/d', DATA_ENCRYPTION_KEY: `${'a'.repeat(43)}=` };
+
+  it('takes the OpenID Connect issuer, client id and secret together or not at all', () => {
+    expect(() => validateEnvironment({ ...base, OIDC_ISSUER_URL: 'https://cis2.example' })).toThrow(
+      /OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together/,
+    );
+    const env = validateEnvironment({
+      ...base,
+      OIDC_ISSUER_URL: 'https://cis2.example',
+      OIDC_CLIENT_ID: 'idp',
+      OIDC_CLIENT_SECRET: 'secret',
+    });
+    expect(env.OIDC_CLIENT_ID).toBe('idp');
+    expect(env.EMAIL_SIGN_IN).toBe(true);
+  });
+
+  it('refuses a short session secret', () => {
+    expect(() => validateEnvironment({ ...base, SESSION_SECRET: 'short' })).toThrow(
+      /SESSION_SECRET must be at least 32/,
+    );
+  });
+});
