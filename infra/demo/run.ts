@@ -4,8 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NestFactory } from '@nestjs/core';
 import { addWorkingDays, isValidNhsNumber, londonDateOf, RECORD_CATEGORIES } from '@idp/domain';
 import { embeddedEncryptionKey } from '../services/secrets';
-import { AdminModule } from '../../apps/api/src/cli/admin.module';
-import { OrganisationsService } from '../../apps/api/src/organisations/organisations.service';
 import {
   DEMO_CURRENT_SUPPLIER,
   DEMO_DELIVERY_PARTNER,
@@ -92,6 +90,9 @@ function say(who: string, line: string): void {
 
 /** Fresh keys for the parties the script plays (keys are stored hashed; the seeded ones cannot be read back). */
 async function demoKeys(): Promise<Map<string, string>> {
+  // Loaded only now: the configuration module reads the environment when it is imported.
+  const { AdminModule } = await import('../../apps/api/src/cli/admin.module');
+  const { OrganisationsService } = await import('../../apps/api/src/organisations/organisations.service');
   const app = await NestFactory.createApplicationContext(AdminModule, { logger: false, abortOnError: false });
   try {
     const organisations = app.get(OrganisationsService);
@@ -115,6 +116,8 @@ async function play(scenario: Scenario, keys: Map<string, string>, runId: string
   for (const m of previous.items as Json[]) {
     if (m.practiceOdsCode === scenario.practice.code && !['signed-off', 'cancelled'].includes(m.stage)) {
       await call(icb, 'POST', `/migrations/${m.id}/cancel`, { reason: 'Superseded by a new demo run' });
+      // A practice has one open migration at a time: the new one can start once the cancellation is recorded.
+      while ((await call(icb, 'GET', `/migrations/${m.id}`)).stage !== 'cancelled') await sleep(250);
       say(who, `cancelled the unfinished migration ${m.id} of an earlier demo`);
     }
   }
@@ -178,7 +181,10 @@ async function play(scenario: Scenario, keys: Map<string, string>, runId: string
       say(who, `${e.actor.role.padEnd(17)} ${e.action}${e.details?.milestone ? ` ${e.details.milestone}` : ''}`);
     }
     seenEvents = Math.max(seenEvents, (events.items as Json[]).length);
-    const status = await call(practice, 'GET', `/migrations/${id}`);
+    const view = await call(practice, 'GET', `/migrations/${id}`);
+    // The live process status; absent for a moment when Temporal is busy (the read model answers instead).
+    const status = view.process as Json | undefined;
+    if (!status) continue;
     if (status.stage === 'signed-off' || status.stage === 'cancelled') {
       say(who, `${status.stage}; forecast go-live ${status.forecastGoLive} (planned ${status.plannedGoLive})`);
       return;

@@ -145,7 +145,7 @@ export class Environment {
    * (`openssl rand -base64 32`). `npm start` makes one for the embedded default and keeps it in `.data/`.
    * Losing it makes those fields unreadable; rotate by re-encrypting (see README).
    */
-  @IsString({ message: 'DATA_ENCRYPTION_KEY is required: 32 random bytes, base64 (openssl rand -base64 32)' })
+  @IsString({ message: 'DATA_ENCRYPTION_KEY must be 32 random bytes, base64 (openssl rand -base64 32)' })
   @Matches(/^[A-Za-z0-9+/]{43}=$/, {
     message: 'DATA_ENCRYPTION_KEY must be 32 random bytes, base64 encoded (openssl rand -base64 32)',
   })
