@@ -4,7 +4,6 @@ import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Environment } from '@idp/config';
 import {
   compressedPolicy,
@@ -100,12 +99,13 @@ export class MigrationsService {
       dto.deliveryPartner = caller.code;
     }
     const actor: Actor = { role: caller.role as Role, organisationId: caller.code, name: caller.name };
+    const print = fingerprint(dto);
     if (idempotencyKey !== undefined) {
-      const replay = await this.idempotentReplay(caller, idempotencyKey, fingerprint(dto));
+      const replay = await this.idempotentReplay(caller, idempotencyKey, print);
       if (replay) return replay;
     }
-    const outcome = await this.kickoffOnce(dto, actor);
-    if (idempotencyKey !== undefined) await this.rememberKey(caller, idempotencyKey, fingerprint(dto), outcome);
+    const outcome = await this.kickoffOnce(dto, print, actor);
+    if (idempotencyKey !== undefined) await this.rememberKey(caller, idempotencyKey, print, outcome);
     return outcome;
   }
 
@@ -117,18 +117,17 @@ export class MigrationsService {
     return { created: false, replayed: true, migration };
   }
 
+  /**
+   * Records the key's answer. One round trip unless another request with the same key got there first (a race:
+   * the sequential repeat was answered by `idempotentReplay`), when the record it made decides.
+   */
   private async rememberKey(caller: Caller, key: string, print: string, outcome: KickoffOutcome): Promise<void> {
-    await this.idempotency
-      .createQueryBuilder()
-      .insert()
-      .values({
-        organisationId: caller.organisationId,
-        idempotencyKey: key,
-        requestFingerprint: print,
-        migrationId: outcome.migration.id,
-      })
-      .orIgnore()
-      .execute();
+    const inserted: unknown[] = await this.idempotency.query(
+      `INSERT INTO idempotency_record (organisation_id, idempotency_key, request_fingerprint, migration_id)
+       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1`,
+      [caller.organisationId, key, print, outcome.migration.id],
+    );
+    if (inserted.length > 0) return;
     const stored = await this.idempotency.findOneByOrFail({
       organisationId: caller.organisationId,
       idempotencyKey: key,
@@ -145,7 +144,7 @@ export class MigrationsService {
     });
   }
 
-  private async kickoffOnce(dto: KickoffDto, actor: Actor, attempt = 1): Promise<KickoffOutcome> {
+  private async kickoffOnce(dto: KickoffDto, print: string, actor: Actor, attempt = 1): Promise<KickoffOutcome> {
     if (dto.currentSupplier.toUpperCase() === dto.newSupplier.toUpperCase()) {
       throw this.invalid('newSupplier', 'newSupplier must differ from currentSupplier');
     }
@@ -155,9 +154,8 @@ export class MigrationsService {
         'timeScale is accepted only on demo and test installations (ALLOW_COMPRESSED_TIME=true); remove it',
       );
     }
-    const print = fingerprint(dto);
     const id = randomUUID();
-    const candidate = this.migrations.create({
+    const candidate = Object.assign(new MigrationEntity(), {
       id,
       workflowId: idpWorkflowId(id),
       practiceOdsCode: dto.practiceOdsCode,
@@ -173,22 +171,47 @@ export class MigrationsService {
       graphVersion: CURRENT_GRAPH_VERSION,
       requestFingerprint: print,
       createdBy: { role: actor.role, organisationId: actor.organisationId },
+      snapshot: null,
       revision: 0,
     });
     // One round trip for a new kickoff. The only possible conflict is the practice's open migration (the partial
     // unique index; id and workflowId are fresh), which DO NOTHING leaves in place: then this kickoff is its repeat
-    // or a conflicting one, decided below. (Not save(): it would SELECT the id first and wrap this in a transaction.)
-    const inserted = await this.migrations
-      .createQueryBuilder()
-      .insert()
-      .values(candidate as QueryDeepPartialEntity<MigrationEntity>)
-      .orIgnore()
-      .execute();
-    const created = (inserted.raw as unknown[]).length > 0;
-    const row = created ? candidate : await this.findOpen(dto.practiceOdsCode);
+    // or a conflicting one, decided below. Plain SQL: TypeORM's save() would SELECT the id first and wrap this in
+    // a transaction, and its insert builder costs the API more CPU than the round trip itself.
+    const inserted: Array<Pick<MigrationEntity, 'atRisk' | 'overdueCount' | 'round' | 'createdAt' | 'updatedAt'>> =
+      await this.migrations.query(
+        `INSERT INTO migration (id, workflow_id, practice_ods_code, practice_name, icb_code, current_supplier,
+           new_supplier, delivery_partner, planned_go_live, forecast_go_live, status, stage, graph_version,
+           request_fingerprint, created_by, snapshot, revision)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         ON CONFLICT DO NOTHING
+         RETURNING at_risk AS "atRisk", overdue_count AS "overdueCount", round, created_at AS "createdAt",
+           updated_at AS "updatedAt"`,
+        [
+          candidate.id,
+          candidate.workflowId,
+          candidate.practiceOdsCode,
+          candidate.practiceName,
+          candidate.icbCode,
+          candidate.currentSupplier,
+          candidate.newSupplier,
+          candidate.deliveryPartner,
+          candidate.plannedGoLive,
+          candidate.forecastGoLive,
+          candidate.status,
+          candidate.stage,
+          candidate.graphVersion,
+          candidate.requestFingerprint,
+          JSON.stringify(candidate.createdBy),
+          candidate.snapshot,
+          candidate.revision,
+        ],
+      );
+    const created = inserted.length > 0;
+    const row = created ? Object.assign(candidate, inserted[0]) : await this.findOpen(dto.practiceOdsCode);
     if (!row) {
       // The open migration that blocked the insert closed in the meantime: the practice is free again.
-      if (attempt < 3) return this.kickoffOnce(dto, actor, attempt + 1);
+      if (attempt < 3) return this.kickoffOnce(dto, print, actor, attempt + 1);
       throw new Error(`kickoff for ${dto.practiceOdsCode}: its open migration keeps changing; try again`);
     }
     if (row.requestFingerprint !== print) {

@@ -8,6 +8,7 @@ import { ICB_CODE_PATTERN, PRACTICE_ODS_CODE_PATTERN } from '@idp/domain';
 import { ApiKeyEntity, OrganisationEntity, type OrganisationRole } from '@idp/persistence';
 import { ProblemException, problemType } from '../common/problem';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from '../auth/api-key';
+import { VerifiedKeyCache } from '../auth/verified-keys';
 
 /** Who is calling: an organisation, authenticated by one of its API keys. */
 export interface Caller {
@@ -50,6 +51,7 @@ export interface CreatedKey {
 @Injectable()
 export class OrganisationsService {
   private readonly operatorSecretHash?: string;
+  private readonly verifiedKeys: VerifiedKeyCache;
 
   constructor(
     @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
@@ -58,6 +60,7 @@ export class OrganisationsService {
   ) {
     const operatorKey = config.get('OPERATOR_API_KEY', { infer: true });
     if (operatorKey) this.operatorSecretHash = hashSecret(operatorKey);
+    this.verifiedKeys = new VerifiedKeyCache(config.get('API_KEY_CACHE_SECONDS', { infer: true }) * 1000);
   }
 
   async create(input: {
@@ -137,14 +140,20 @@ export class OrganisationsService {
       key.revokedAt = new Date();
       await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: key.revokedAt });
     }
+    this.verifiedKeys.forget(key.prefix);
     return key;
   }
 
-  /** The caller a bearer key belongs to, or undefined for an unknown, malformed or revoked key. */
+  /**
+   * The caller a bearer key belongs to, or undefined for an unknown, malformed or revoked key. A key verified in
+   * the last API_KEY_CACHE_SECONDS is checked against its remembered hash without asking Postgres.
+   */
   async authenticate(presented: string): Promise<Caller | undefined> {
     if (this.operatorSecretHash && secretMatches(presented, this.operatorSecretHash)) return { ...OPERATOR_CALLER };
     const parsed = parseApiKey(presented);
     if (!parsed) return undefined;
+    const verified = this.verifiedKeys.get(parsed.prefix);
+    if (verified) return secretMatches(parsed.secret, verified.secretHash) ? { ...verified.caller } : undefined;
     const rows: Array<{
       key_id: string;
       secret_hash: string;
@@ -160,7 +169,15 @@ export class OrganisationsService {
     );
     const row = rows[0];
     if (!row || row.revoked_at || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
-    return { organisationId: row.id, role: row.role, code: row.code, name: row.name, apiKeyId: row.key_id };
+    const caller: Caller = {
+      organisationId: row.id,
+      role: row.role,
+      code: row.code,
+      name: row.name,
+      apiKeyId: row.key_id,
+    };
+    this.verifiedKeys.remember(parsed.prefix, row.secret_hash, caller);
+    return { ...caller };
   }
 
   private invalid(field: string, message: string): ProblemException {
