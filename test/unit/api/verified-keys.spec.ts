@@ -1,49 +1,113 @@
-import { VerifiedKeyCache } from '../../../apps/api/src/auth/verified-keys';
-import type { Caller } from '../../../apps/api/src/organisations/organisations.service';
+import { VerifiedKeyCache, type StoredKey } from '../../../apps/api/src/auth/verified-keys';
 
-const caller = (code: string): Caller => ({ organisationId: `org-${code}`, role: 'supplier', code, name: code });
+const stored = (code: string): StoredKey => ({
+  secretHash: `hash-${code}`,
+  caller: { organisationId: `org-${code}`, role: 'supplier', code, name: code },
+});
+
+/** A stand-in for the Postgres lookup: answers from `keys`, counting calls; `hold` keeps answers back. */
+function fakePostgres(keys: Record<string, StoredKey>) {
+  const db = {
+    calls: 0,
+    held: [] as Array<() => void>,
+    hold: false,
+    lookUp: (prefix: string): Promise<StoredKey | undefined> => {
+      db.calls++;
+      const answer = keys[prefix];
+      if (!db.hold) return Promise.resolve(answer);
+      return new Promise((resolve) => db.held.push(() => resolve(answer)));
+    },
+    release: () => db.held.splice(0).forEach((answer) => answer()),
+  };
+  return db;
+}
 
 describe('VerifiedKeyCache', () => {
   let now = 1_000_000;
   const clock = () => now;
 
-  it('answers for a verified key until its TTL has passed, then sends the caller back to Postgres', () => {
+  it('asks Postgres once per key per TTL, then again', async () => {
+    const db = fakePostgres({ p1: stored('EMIS') });
     const cache = new VerifiedKeyCache(5_000, 100, clock);
-    cache.remember('aaaaaaaaaaaa', 'hash-a', caller('EMIS'));
-    expect(cache.get('aaaaaaaaaaaa')).toMatchObject({ secretHash: 'hash-a', caller: caller('EMIS') });
+    expect(await cache.get('p1', db.lookUp)).toMatchObject(stored('EMIS'));
     now += 4_999;
-    expect(cache.get('aaaaaaaaaaaa')?.caller.code).toBe('EMIS');
+    expect((await cache.get('p1', db.lookUp))?.caller.code).toBe('EMIS');
+    expect(db.calls).toBe(1);
     now += 1;
-    expect(cache.get('aaaaaaaaaaaa')).toBeUndefined();
-    expect(cache.get('bbbbbbbbbbbb')).toBeUndefined();
+    await cache.get('p1', db.lookUp);
+    expect(db.calls).toBe(2);
   });
 
-  it('forgets a key at once (a revocation through this process)', () => {
+  it('does not remember unknown or revoked keys: each try asks Postgres', async () => {
+    const db = fakePostgres({});
     const cache = new VerifiedKeyCache(5_000, 100, clock);
-    cache.remember('aaaaaaaaaaaa', 'hash-a', caller('EMIS'));
-    cache.remember('bbbbbbbbbbbb', 'hash-b', caller('TPP'));
-    cache.forget('aaaaaaaaaaaa');
-    expect(cache.get('aaaaaaaaaaaa')).toBeUndefined();
-    expect(cache.get('bbbbbbbbbbbb')?.caller.code).toBe('TPP');
+    expect(await cache.get('p1', db.lookUp)).toBeUndefined();
+    expect(await cache.get('p1', db.lookUp)).toBeUndefined();
+    expect(db.calls).toBe(2);
   });
 
-  it('remembers nothing with a TTL of 0', () => {
+  it('shares one lookup among requests that arrive together', async () => {
+    const db = fakePostgres({ p1: stored('EMIS') });
+    db.hold = true;
+    const cache = new VerifiedKeyCache(5_000, 100, clock);
+    const answers = Promise.all([1, 2, 3].map(() => cache.get('p1', db.lookUp)));
+    db.release();
+    expect((await answers).map((a) => a?.caller.code)).toEqual(['EMIS', 'EMIS', 'EMIS']);
+    expect(db.calls).toBe(1);
+  });
+
+  it('forgets a revoked key at once', async () => {
+    const keys = { p1: stored('EMIS'), p2: stored('TPP') };
+    const db = fakePostgres(keys);
+    const cache = new VerifiedKeyCache(5_000, 100, clock);
+    await cache.get('p1', db.lookUp);
+    await cache.get('p2', db.lookUp);
+    cache.forget('p1');
+    await cache.get('p1', db.lookUp);
+    expect(db.calls).toBe(3);
+
+    // Other keys are unaffected.
+    await cache.get('p2', db.lookUp);
+    expect(db.calls).toBe(3);
+  });
+
+  it('does not remember a key from a lookup that was under way when it was revoked', async () => {
+    const db = fakePostgres({ p1: stored('EMIS') });
+    const cache = new VerifiedKeyCache(5_000, 100, clock);
+    db.hold = true;
+    // Postgres read the key before the revocation committed, and answers after it.
+    const racing = cache.get('p1', db.lookUp);
+    cache.forget('p1');
+    db.release();
+    expect(await racing).toEqual(stored('EMIS'));
+    db.hold = false;
+    await cache.get('p1', db.lookUp);
+    expect(db.calls).toBe(2);
+  });
+
+  it('remembers nothing with a TTL of 0', async () => {
+    const db = fakePostgres({ p1: stored('EMIS') });
     const cache = new VerifiedKeyCache(0, 100, clock);
-    cache.remember('aaaaaaaaaaaa', 'hash-a', caller('EMIS'));
-    expect(cache.get('aaaaaaaaaaaa')).toBeUndefined();
+    await cache.get('p1', db.lookUp);
+    await cache.get('p1', db.lookUp);
+    expect(db.calls).toBe(2);
   });
 
-  it('never holds more than its bound', () => {
+  it('never holds more than its bound', async () => {
+    const db = fakePostgres({ p1: stored('A'), p2: stored('B'), p3: stored('C'), p4: stored('D') });
     const cache = new VerifiedKeyCache(5_000, 3, clock);
-    for (const prefix of ['p1', 'p2', 'p3']) cache.remember(prefix, `hash-${prefix}`, caller(prefix));
-    cache.remember('p3', 'hash-p3', caller('p3'));
-    expect(['p1', 'p2', 'p3'].map((p) => cache.get(p)?.caller.code)).toEqual(['p1', 'p2', 'p3']);
-    cache.remember('p4', 'hash-p4', caller('p4'));
-    expect(['p1', 'p2', 'p3', 'p4'].map((p) => cache.get(p)?.caller.code)).toEqual([
-      undefined,
-      undefined,
-      undefined,
-      'p4',
-    ]);
+    for (const prefix of ['p1', 'p2', 'p3', 'p1']) await cache.get(prefix, db.lookUp);
+    expect(db.calls).toBe(3);
+    await cache.get('p4', db.lookUp);
+    for (const prefix of ['p4', 'p1']) await cache.get(prefix, db.lookUp);
+    expect(db.calls).toBe(5);
+  });
+
+  it('passes a failed lookup on to every request waiting for it, and tries again next time', async () => {
+    const cache = new VerifiedKeyCache(5_000, 100, clock);
+    const down = () => Promise.reject(new Error('connection refused'));
+    await expect(Promise.all([cache.get('p1', down), cache.get('p1', down)])).rejects.toThrow('connection refused');
+    const db = fakePostgres({ p1: stored('EMIS') });
+    expect((await cache.get('p1', db.lookUp))?.caller.code).toBe('EMIS');
   });
 });

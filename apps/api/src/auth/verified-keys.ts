@@ -1,19 +1,22 @@
 import type { Caller } from '../organisations/organisations.service';
 
-interface VerifiedKey {
+/** What Postgres holds of a valid (unrevoked) API key. */
+export interface StoredKey {
   secretHash: string;
   caller: Caller;
-  expiresAt: number;
 }
 
 /**
  * API keys this process verified recently, by prefix, so a client's burst of requests costs one Postgres round
  * trip per key every few seconds instead of one per request (on a busy API the lookup is a good part of a request's
- * CPU). It holds the stored hash, never the key: every request still checks its secret. Revocations through this process evict
- * at once; one made elsewhere (the admin command, another API replica, SQL) takes effect within `ttlMs`.
+ * CPU), and requests arriving together share one lookup. It holds the stored hash, never the key: every request
+ * still checks its secret. Revocations through this process evict at once; one made elsewhere (the admin command,
+ * another API replica, SQL) takes effect within `ttlMs`.
  */
 export class VerifiedKeyCache {
-  private readonly entries = new Map<string, VerifiedKey>();
+  private readonly entries = new Map<string, StoredKey & { expiresAt: number }>();
+  private readonly lookups = new Map<string, Promise<StoredKey | undefined>>();
+  private revocations = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -21,26 +24,36 @@ export class VerifiedKeyCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The verified key with this prefix, unless it is older than the TTL. */
-  get(prefix: string): Omit<VerifiedKey, 'expiresAt'> | undefined {
+  /** The valid key with this prefix: remembered if younger than the TTL, else from `lookUp`. */
+  get(prefix: string, lookUp: (prefix: string) => Promise<StoredKey | undefined>): Promise<StoredKey | undefined> {
     const entry = this.entries.get(prefix);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(prefix);
-      return undefined;
+    if (entry && entry.expiresAt > this.now()) return Promise.resolve(entry);
+    let pending = this.lookups.get(prefix);
+    if (!pending) {
+      const revocations = this.revocations;
+      pending = lookUp(prefix)
+        .then((found) => {
+          // A key revoked here while Postgres answered may be in the answer as valid: not remembered then.
+          if (found && revocations === this.revocations) this.remember(prefix, found);
+          return found;
+        })
+        .finally(() => this.lookups.delete(prefix));
+      this.lookups.set(prefix, pending);
     }
-    return entry;
+    return pending;
   }
 
-  remember(prefix: string, secretHash: string, caller: Caller): void {
+  /** Drops the key (on revocation); lookups under way when it happens are not remembered. */
+  forget(prefix: string): void {
+    this.entries.delete(prefix);
+    this.revocations++;
+  }
+
+  private remember(prefix: string, key: StoredKey): void {
     if (this.ttlMs <= 0) return;
     // Bounded without bookkeeping: only keys that verified get here, so a full map means many live keys, and
     // starting over costs each of them one more lookup.
     if (this.entries.size >= this.maxEntries && !this.entries.has(prefix)) this.entries.clear();
-    this.entries.set(prefix, { secretHash, caller, expiresAt: this.now() + this.ttlMs });
-  }
-
-  forget(prefix: string): void {
-    this.entries.delete(prefix);
+    this.entries.set(prefix, { ...key, expiresAt: this.now() + this.ttlMs });
   }
 }

@@ -8,7 +8,7 @@ import { ICB_CODE_PATTERN, PRACTICE_ODS_CODE_PATTERN } from '@idp/domain';
 import { ApiKeyEntity, OrganisationEntity, type OrganisationRole } from '@idp/persistence';
 import { ProblemException, problemType } from '../common/problem';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from '../auth/api-key';
-import { VerifiedKeyCache } from '../auth/verified-keys';
+import { VerifiedKeyCache, type StoredKey } from '../auth/verified-keys';
 
 /** Who is calling: an organisation, authenticated by one of its API keys. */
 export interface Caller {
@@ -152,32 +152,29 @@ export class OrganisationsService {
     if (this.operatorSecretHash && secretMatches(presented, this.operatorSecretHash)) return { ...OPERATOR_CALLER };
     const parsed = parseApiKey(presented);
     if (!parsed) return undefined;
-    const verified = this.verifiedKeys.get(parsed.prefix);
-    if (verified) return secretMatches(parsed.secret, verified.secretHash) ? { ...verified.caller } : undefined;
+    const stored = await this.verifiedKeys.get(parsed.prefix, (prefix) => this.findValidKey(prefix));
+    return stored && secretMatches(parsed.secret, stored.secretHash) ? { ...stored.caller } : undefined;
+  }
+
+  private async findValidKey(prefix: string): Promise<StoredKey | undefined> {
     const rows: Array<{
       key_id: string;
       secret_hash: string;
-      revoked_at: Date | null;
       id: string;
       role: OrganisationRole;
       code: string;
       name: string;
     }> = await this.keys.query(
-      `SELECT k.id AS key_id, k.secret_hash, k.revoked_at, o.id, o.role, o.code, o.name
-         FROM api_key k JOIN organisation o ON o.id = k.organisation_id WHERE k.prefix = $1`,
-      [parsed.prefix],
+      `SELECT k.id AS key_id, k.secret_hash, o.id, o.role, o.code, o.name
+         FROM api_key k JOIN organisation o ON o.id = k.organisation_id WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
+      [prefix],
     );
     const row = rows[0];
-    if (!row || row.revoked_at || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
-    const caller: Caller = {
-      organisationId: row.id,
-      role: row.role,
-      code: row.code,
-      name: row.name,
-      apiKeyId: row.key_id,
+    if (!row) return undefined;
+    return {
+      secretHash: row.secret_hash,
+      caller: { organisationId: row.id, role: row.role, code: row.code, name: row.name, apiKeyId: row.key_id },
     };
-    this.verifiedKeys.remember(parsed.prefix, row.secret_hash, caller);
-    return { ...caller };
   }
 
   private invalid(field: string, message: string): ProblemException {
