@@ -370,15 +370,16 @@ ${validated.toFixed(1)} ms. ${reach}
   itself, the client rounds leave about 0.4 of a core idle (the dev server's latency, not the CPU, limits them) and
   the ratio measured 0.70–0.78 in runs on 2026-11-27: closer, still short of ${GOALS.throughputRatio}.
 
-What was ours to fix, and has been (profiles with \`BENCH_API_NODE_ARGS=--cpu-prof\`): on this machine a Postgres
-round trip costs the API more CPU than anything else it does itself (the \`writev\` of the query on loopback TCP
-alone was an eighth of the API's CPU with two per kickoff), so the kickoff path now makes one.
+What was ours to fix, and has been (profiles with \`BENCH_API_NODE_ARGS=--cpu-prof\`): on this machine each
+Postgres round trip cost the API about an eighth of its CPU per kickoff (the query's \`writev\` on loopback TCP
+alone half of that, TypeORM's query builder much of the rest), more than validation or Nest's whole pipeline, so
+the kickoff path now makes one.
 
-- \`MigrationsService.kickoffOnce\` (apps/api/src/migrations/migrations.service.ts): the kickoff looked up the
-  practice's open migration and then wrote the registry row with TypeORM's \`save()\` (a SELECT of the new id and
-  a transaction around the INSERT: five round trips). It now sends one plain \`INSERT … ON CONFLICT DO NOTHING
-  RETURNING\` (not TypeORM's insert builder, whose SQL generation cost more CPU than the round trip) and looks the
-  open migration up only when the insert was refused, so a repeated or conflicting kickoff is answered as before.
+- \`MigrationsService.kickoffOnce\` (apps/api/src/migrations/migrations.service.ts): the kickoff first looked up the
+  practice's open migration and wrote the registry row with TypeORM's \`save()\` (a SELECT of the new id and a
+  transaction around the INSERT: five round trips), then with TypeORM's insert builder. It now sends one plain
+  \`INSERT … ON CONFLICT DO NOTHING RETURNING\` and looks the open migration up only when the insert was refused,
+  so a repeated or conflicting kickoff is answered as before.
 - API keys (\`VerifiedKeyCache\`, apps/api/src/auth/verified-keys.ts): a key verified in the last
   \`API_KEY_CACHE_SECONDS\` (default 5, at most 60, 0 turns it off) is checked against its remembered hash
   without asking Postgres, and requests arriving together share one lookup. A key revoked through the API stops
@@ -390,18 +391,24 @@ alone was an eighth of the API's CPU with two per kickoff), so the kickoff path 
 - pino-http's \`customProps\` (the service name, rebuilt and serialised twice per request) moved to the logger's
   base bindings, written once.
 
-Before and after, the two builds side by side on the same Postgres and Temporal, alternating batches of kickoffs
-(so that the other work on the machine weighs on both alike): API CPU per kickoff 4.75 → 4.50 ms at concurrency
-50 and 5.83 → 5.57 ms at concurrency 20 without a key (Postgres round trips 2 → 1), 8.0 → 4.8 ms with an
-\`Idempotency-Key\` (5 → 3); the same figures on a quiet machine are lower, the ratios similar. What is left in a
-profile of the API during kickoffs: the Temporal client (protobuf, gRPC over HTTP/2) about a fifth; Express
-and Node's HTTP server, the response's \`writev\` included, about a quarter; the one Postgres round trip a
-seventh; validation (class-validator, class-transformer) a tenth; Nest's pipeline, pino-http, the throttler and
-helmet a tenth together; garbage collection the rest. None of it is a step of ours that could go, short of
-dropping NestJS, Express or TypeORM. Not changed, because each would change behaviour: \`last_used_at\` is not
-written at all (so there is no write per request to save); the per-promise cost of \`AsyncLocalStorage\`
-(nestjs-pino's request context, the Temporal client's call deadlines); ETags on JSON answers (a hash per response);
-helmet's headers.
+Before and after (2026-11-27), the two builds side by side on the same Postgres and Temporal, alternating batches of
+kickoffs so that the other work on the machine weighed on both alike (it was busy, so both absolute figures are
+high; the pairing is what counts), medians of 6 pairs:
+
+| kickoff | concurrency | API CPU ms per kickoff, before → after | Postgres round trips, before → after |
+| --- | --- | --- | --- |
+| without a key | 50 | 4.58 → 4.00 (−11%) | 2 → 1 |
+| without a key | 10 | 5.30 → 4.55 (−14%) | 2 → 1 |
+| with an \`Idempotency-Key\` | 10 | 5.40 → 4.45 (−16%) | 5 → 1 |
+
+What is left in a profile of the API during kickoffs (concurrency 50): the Temporal client (protobuf, gRPC over
+HTTP/2) 23%; Node's HTTP server, Express and body-parser 30%, the response's one \`writev\` included; the one
+Postgres round trip 14%, its \`writev\` 6% of it; validation (class-validator, class-transformer) 8%; Nest's
+pipeline, pino-http, the throttler, helmet and the access guard 13% together; garbage collection 9%. None of it is
+a step of ours that could go, short of leaving NestJS, Express or the Temporal client. Not changed, because each
+would change behaviour: \`last_used_at\` is not written at all (so there is no write per request to save); the
+per-promise cost of \`AsyncLocalStorage\` (nestjs-pino's request context, the Temporal client's call deadlines);
+ETags on JSON answers (a hash per response); helmet's headers.
 
 **Milestone report latency is bounded by the update's trip through Temporal**, the same on both sides: the
 workflow task that validates and applies the report, the audit activity inside the handler, and the workflow task
