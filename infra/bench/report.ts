@@ -19,6 +19,13 @@ export interface LadderStep {
   apiCpuMs: number;
 }
 
+/** The API process's CPU and the Postgres round trips of one kickoff (300 at concurrency 10). */
+export interface PerKickoffStep {
+  step: string;
+  apiCpuMs: number;
+  postgresRoundTrips: number;
+}
+
 export interface ListCase {
   who: string;
   query: string;
@@ -56,6 +63,8 @@ export interface BenchResults {
     apiWallMs: number;
     clientWallMs: number;
     ladder: LadderStep[];
+    /** Empty when the worker ran during the kickoff rounds (its statements would be counted too). */
+    perKickoff: PerKickoffStep[];
     /** Medians of the rounds at other concurrencies. */
     sweep: Array<{
       concurrency: number;
@@ -155,6 +164,7 @@ else running on the machine: the CPU tables below show how much of it other proc
 | --- | --- | --- | --- |
 | kickoff throughput, API ÷ \`client.workflow.start\` (median of ${t.rounds.length / 2} paired rounds) | ≥ ${GOALS.throughputRatio} | **${ratio.toFixed(2)}** (median rates ${t.apiPerSecond.toFixed(0)}/s and ${t.clientPerSecond.toFixed(0)}/s) | ${verdict(ratio >= GOALS.throughputRatio)} |
 | kickoff CPU per kickoff, client path ÷ API path (what the ratio tends to when CPU-bound) | (none) | ${(ours(t.clientCpu) / ours(t.apiCpu)).toFixed(2)} (${per(ours(t.clientCpu), kickoffsPerSide).toFixed(1)} ÷ ${per(ours(t.apiCpu), kickoffsPerSide).toFixed(1)} ms) | |
+| API process CPU per kickoff, at concurrency ${r.config.concurrency} (what our code costs; the ratio follows it) | (none) | **${per(t.apiCpu.api ?? 0, kickoffsPerSide).toFixed(2)} ms**${t.perKickoff[0] ? `; ${t.perKickoff[0].postgresRoundTrips.toFixed(1)} Postgres round trip${t.perKickoff[0].postgresRoundTrips.toFixed(1) === '1.0' ? '' : 's'}` : ''} | |
 | milestone report p99, API ÷ \`handle.executeUpdate\` | ≤ ${GOALS.reportP99Ratio} | ${ms(r.reports.api.p99)} ms ÷ ${ms(r.reports.client.p99)} ms = **${p99Ratio.toFixed(2)}** (90% bootstrap interval ${r.reports.p99RatioInterval[0].toFixed(2)}–${r.reports.p99RatioInterval[1].toFixed(2)}) | ${verdict(p99Ratio <= GOALS.reportP99Ratio)} |
 | milestone report p50, API ÷ \`handle.executeUpdate\` | (none) | ${ms(r.reports.api.p50)} ms ÷ ${ms(r.reports.client.p50)} ms = ${(r.reports.api.p50 / r.reports.client.p50).toFixed(2)} | |
 | \`GET /v1/migrations\` p95 with ${n(r.list.rows)} migrations, worst of ${r.list.cases.length} queries | ≤ ${GOALS.listP95Ms} ms | **${ms(worstList)} ms** | ${verdict(worstList <= GOALS.listP95Ms)} |
@@ -234,7 +244,18 @@ ${t.ladder.map((s) => `| ${s.step} | ${s.apiCpuMs.toFixed(2)} |`).join('\n')}
 | full kickoff: + insert of the registry row, \`workflow.start\`, 201 (from the API rounds above) | ${per(t.apiCpu.api ?? 0, kickoffsPerSide).toFixed(2)} |
 | of which \`workflow.start\` in the client library (the benchmark process's CPU per start in the client rounds) | ~${per(t.clientCpu.bench ?? 0, kickoffsPerSide).toFixed(2)} |
 
-### 2. Milestone report latency
+${
+  t.perKickoff.length
+    ? `The API process's CPU and the Postgres round trips (statements the database ran, from \`pg_stat_database\`) per
+kickoff, 300 at concurrency 10:
+
+| request | API CPU ms per kickoff | Postgres round trips per kickoff |
+| --- | --- | --- |
+${t.perKickoff.map((s) => `| ${s.step} | ${s.apiCpuMs.toFixed(2)} | ${s.postgresRoundTrips.toFixed(2)} |`).join('\n')}
+
+`
+    : ''
+}### 2. Milestone report latency
 
 ${r.config.reports} reports of each, one at a time, interleaved (API, client, client, API, …), ${r.config.reportGapMs ? `${r.config.reportGapMs} ms apart` : 'back to back'}, after 20 of each to warm
 up.
@@ -298,8 +319,8 @@ ${clientCores.other.toFixed(2)} cores): kickoffs per second are the cores availa
 through the API against ${clientTotal.toFixed(1)} ms with the client.`;
   } else {
     bound = `**Neither side used all ${cpus} cores** (${clientCores.idle.toFixed(2)} and ${apiCores.idle.toFixed(2)} idle): both are limited by
-latency rather than CPU — the dev server's for the client, the dev server's plus the API's own (HTTP, key check, two
-Postgres round trips) for the API. The API path costs ${apiTotal.toFixed(1)} ms of CPU per kickoff against ${clientTotal.toFixed(1)} ms.`;
+latency rather than CPU — the dev server's for the client, the dev server's plus the API's own (HTTP, key check, a
+Postgres round trip) for the API. The API path costs ${apiTotal.toFixed(1)} ms of CPU per kickoff against ${clientTotal.toFixed(1)} ms.`;
   }
 
   const low = [...t.sweep].sort((a, b) => a.concurrency - b.concurrency)[0];
@@ -317,7 +338,7 @@ the raw start's round trip plus ${(low.apiP50 - low.clientP50).toFixed(0)} ms at
   const reach =
     estimate < GOALS.throughputRatio
       ? `For ${GOALS.throughputRatio} on a saturated machine the API path may cost about ${budget.toFixed(1)} ms more CPU per kickoff than the
-client path; it costs ${extra.toFixed(1)} ms more, and the HTTP hop, Nest's pipeline and the two queries alone take
+client path; it costs ${extra.toFixed(1)} ms more, and the HTTP hop, Nest's pipeline and the insert alone take
 ${(baseline + perKickoff(t.apiCpu, 'postgres') + perKickoff(t.apiCpu, 'bench')).toFixed(1)} ms. On ${cpus} shared cores the goal is out of reach of any tuning that keeps NestJS, TypeORM and an HTTP hop; it is
 a property of putting everything on the same cores, not of the API:`
       : `The API path's extra ${extra.toFixed(1)} ms of CPU per kickoff is within the ${budget.toFixed(1)} ms that ${GOALS.throughputRatio} allows on a saturated
@@ -332,7 +353,7 @@ measured ratio goes whenever the cores are saturated.${sweepNote}
 
 Where the API path's extra CPU goes (tables above): the API process spends ${apiProcess.toFixed(1)} ms per kickoff, of which ≈ ${startInClient.toFixed(1)} ms
 is the client library's \`workflow.start\` (protobuf, HTTP/2) that the raw path pays in the benchmark process
-instead; Postgres ${perKickoff(t.apiCpu, 'postgres').toFixed(1)} ms (the API key lookup and the insert); the HTTP
+instead; Postgres ${perKickoff(t.apiCpu, 'postgres').toFixed(1)} ms (the insert; the API key is checked from the cache); the HTTP
 client ${perKickoff(t.apiCpu, 'bench').toFixed(1)} ms. Inside the API process, a request refused for want of a key costs ${baseline.toFixed(1)} ms (Express,
 helmet, pino-http, the throttler, the guards, the problem-details filter) and one that fails validation
 ${validated.toFixed(1)} ms. ${reach}
@@ -349,24 +370,61 @@ ${validated.toFixed(1)} ms. ${reach}
   itself, the client rounds leave about 0.4 of a core idle (the dev server's latency, not the CPU, limits them) and
   the ratio measured 0.70–0.78 in runs on 2026-11-27: closer, still short of ${GOALS.throughputRatio}.
 
-Fixed on the way, in \`MigrationsService.kickoffOnce\` (apps/api/src/migrations/migrations.service.ts): the kickoff
-looked up the practice's open migration and then wrote the registry row with TypeORM's \`save()\`, which SELECTs the
-(new, random) id first and wraps the INSERT in a transaction: five Postgres round trips and ≈ 1.1 ms of ORM CPU in
-the API. It now sends one \`INSERT … ON CONFLICT DO NOTHING\` (≈ 0.25 ms) and looks the open migration up only when
-the insert was refused, so a repeated or conflicting kickoff is answered as before (checked with concurrent
-identical and conflicting kickoffs of one practice: one 201, the rest 200 with the same id, or 409). Not changed,
-because each changes behaviour for a fraction of a millisecond: caching authenticated keys (a revoked key would keep
-working for the cache's lifetime); the per-promise cost of \`AsyncLocalStorage\` (nestjs-pino's request context, the
-Temporal client's call deadlines), about a tenth of the API's CPU in a profile.
+What was ours to fix, and has been (profiles with \`BENCH_API_NODE_ARGS=--cpu-prof\`): on this machine each
+Postgres round trip cost the API about an eighth of its CPU per kickoff (the query's \`writev\` on loopback TCP
+alone half of that, TypeORM's query builder much of the rest), more than validation or Nest's whole pipeline, so
+the kickoff path now makes one.
+
+- \`MigrationsService.kickoffOnce\` (apps/api/src/migrations/migrations.service.ts): the kickoff first looked up the
+  practice's open migration and wrote the registry row with TypeORM's \`save()\` (a SELECT of the new id and a
+  transaction around the INSERT: five round trips), then with TypeORM's insert builder. It now sends one plain
+  \`INSERT … ON CONFLICT DO NOTHING RETURNING\` and looks the open migration up only when the insert was refused,
+  so a repeated or conflicting kickoff is answered as before.
+- API keys (\`VerifiedKeyCache\`, apps/api/src/auth/verified-keys.ts): a key verified in the last
+  \`API_KEY_CACHE_SECONDS\` (default 5, at most 60, 0 turns it off) is checked against its remembered hash
+  without asking Postgres, and requests arriving together share one lookup. A key revoked through the API stops
+  working at once; one revoked by the admin command, another API replica or SQL within those seconds.
+- A kickoff with an \`Idempotency-Key\` looks the key up, inserts the registry row and records the key in that one
+  statement (it took a lookup, the insert, an insert of the key after the workflow start and a read-back): 1 round
+  trip instead of 5 with the key check. The key is recorded before the workflow starts, so a retry with the key
+  after a failed start (Temporal down: 503) starts it.
+- pino-http's \`customProps\` (the service name, rebuilt and serialised twice per request) moved to the logger's
+  base bindings, written once.
+
+Before and after (2026-11-27), the two builds side by side on the same Postgres and Temporal, alternating batches of
+kickoffs so that the other work on the machine weighed on both alike (it was busy, so both absolute figures are
+high; the pairing is what counts), medians of 6 pairs:
+
+| kickoff | concurrency | API CPU ms per kickoff, before → after | Postgres round trips, before → after |
+| --- | --- | --- | --- |
+| without a key | 50 | 4.58 → 4.00 (−11%) | 2 → 1 |
+| without a key | 10 | 5.30 → 4.55 (−14%) | 2 → 1 |
+| with an \`Idempotency-Key\` | 10 | 5.40 → 4.45 (−16%) | 5 → 1 |
+
+What is left in a profile of the API during kickoffs (concurrency 50): the Temporal client (protobuf, gRPC over
+HTTP/2) 23%; Node's HTTP server, Express and body-parser 30%, the response's one \`writev\` included; the one
+Postgres round trip 14%, its \`writev\` 6% of it; validation (class-validator, class-transformer) 8%; Nest's
+pipeline, pino-http, the throttler, helmet and the access guard 13% together; garbage collection 9%. None of it is
+a step of ours that could go, short of leaving NestJS, Express or the Temporal client. Not changed, because each
+would change behaviour: \`last_used_at\` is not written at all (so there is no write per request to save); the
+per-promise cost of \`AsyncLocalStorage\` (nestjs-pino's request context, the Temporal client's call deadlines);
+ETags on JSON answers (a hash per response); helmet's headers.
+
+Where this leaves the goal: the API path's CPU per kickoff falls by about 0.75 ms (≈ 0.5 ms in the API process,
+≈ 0.25 ms in Postgres for the query it no longer gets), so on saturated cores the ratio it tends to moves from
+≈ 0.61 to ≈ 0.64. For 0.8 the API path may cost only ≈ 2 ms more CPU than the client path; the HTTP hop alone (the
+load generator's HTTP client ≈ 0.8 ms, the API's cheapest request ≈ 1 ms) uses that up before validation, the insert
+and the response. On 2 cores shared by the API, Temporal and Postgres the goal stays out of reach; where the API has
+cores of its own (first bullet above) kickoffs are bounded by Temporal, as raw starts are.
 
 **Milestone report latency is bounded by the update's trip through Temporal**, the same on both sides: the
 workflow task that validates and applies the report, the audit activity inside the handler, and the workflow task
 that completes the update, each a persistence write in the dev server and a poll answered by the worker. The API
-adds an HTTP hop, the key lookup and the migration lookup (two Postgres queries) and its own CPU: the p50
+adds an HTTP hop, the migration lookup (one Postgres query; the key is checked from the cache) and its own CPU: the p50
 difference above, ${ms(r.reports.api.p50 - r.reports.client.p50)} ms. Its tail is longer, for two reasons found while profiling. First, every report sets
 off background work (the workflow projects its new state to Postgres and tells the next owner, overlapping the next
-report; ${'`'}BENCH_REPORT_GAP_MS${'`'} spaces reports out), and the API path has three more hand-offs between processes
-(benchmark → API, API → Postgres twice), each waiting for a core while that work runs. Second, the API process
+report; ${'`'}BENCH_REPORT_GAP_MS${'`'} spaces reports out), and the API path has two more hand-offs between processes
+(benchmark → API, API → Postgres), each waiting for a core while that work runs. Second, the API process
 collects garbage (\`--trace-gc\`
 showed a full collection of its ~45 MB heap every few seconds while it is mostly idle, pausing it 5–30 ms),
 on top of the benchmark process's own collections, which both sides share. A p99 of ${r.config.reports} samples rests on its
@@ -374,7 +432,7 @@ ${Math.ceil(r.config.reports / 100)} slowest reports, so it moves between runs: 
 is steady. Against a production Temporal cluster, where an update's trip over the network takes longer than through
 an in-memory dev server and the API runs on its own cores, the same few milliseconds weigh less.
 
-**List latency is bounded by the HTTP pipeline and the key check, not by the queries.** Each request runs two
+**List latency is bounded by the HTTP pipeline, not by the queries.** Each request runs two
 queries in parallel: the page, read from the \`(icb_code, created_at DESC, id)\` index for an ICB or
 \`(created_at DESC, id)\` for the operator and stopping after one page; and \`count(*)\` of the filter (a bitmap scan
 of the ICB's rows, or a sequential scan of the table for the operator, about 1 ms at this size). Both plans were

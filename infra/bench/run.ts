@@ -35,7 +35,14 @@ import {
   withParentDeathSignal,
 } from '../services/process';
 import { startTemporalDevServer, type TemporalDevServer } from '../services/temporal-dev-server';
-import { renderReport, type BenchResults, type LadderStep, type ListCase, type ThroughputRound } from './report';
+import {
+  renderReport,
+  type BenchResults,
+  type LadderStep,
+  type ListCase,
+  type PerKickoffStep,
+  type ThroughputRound,
+} from './report';
 import {
   bootstrapPercentileRatio,
   cpuDelta,
@@ -492,9 +499,10 @@ async function main(): Promise<void> {
     const apiMigrations: string[] = [];
     const rawMigrations: string[] = [];
     let errors = 0;
-    const viaApi = async () => {
+    const viaApi = async (idempotencyKey?: string) => {
       const ods = `A${String(apiSeq++).padStart(5, '0')}`;
-      const res = await httpClient.request('POST', '/v1/migrations', icb.auth, kickoffBody(ods, plannedGoLive));
+      const headers = idempotencyKey ? { ...icb.auth, 'idempotency-key': idempotencyKey } : icb.auth;
+      const res = await httpClient.request('POST', '/v1/migrations', headers, kickoffBody(ods, plannedGoLive));
       if (res.status !== 201) {
         errors++;
         throw new Error(`kickoff ${ods}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
@@ -527,7 +535,7 @@ async function main(): Promise<void> {
 
     log(`kickoff throughput: warm-up (${config.warmup} of each)`);
     await runPool(config.warmup, config.concurrency, viaClient);
-    await runPool(config.warmup, config.concurrency, viaApi);
+    await runPool(config.warmup, config.concurrency, () => viaApi());
     await settle();
 
     const rounds: ThroughputRound[] = [];
@@ -537,7 +545,11 @@ async function main(): Promise<void> {
         const order = round % 2 === 0 ? (['client', 'api'] as const) : (['api', 'client'] as const);
         for (const side of order) {
           const before = readCpu(cpuGroups);
-          const { wallMs, latencies } = await runPool(kickoffs, concurrency, side === 'api' ? viaApi : viaClient);
+          const { wallMs, latencies } = await runPool(
+            kickoffs,
+            concurrency,
+            side === 'api' ? () => viaApi() : viaClient,
+          );
           const cpu = cpuDelta(before, readCpu(cpuGroups));
           const drainMs = await settle();
           const perSecond = (kickoffs / wallMs) * 1000;
@@ -597,6 +609,35 @@ async function main(): Promise<void> {
       ladder.push({ step, apiCpuMs: (cpuDelta(before, readCpu({ api: cpuGroups.api })).api / n) * 1000 });
     }
 
+    // API CPU and Postgres round trips per kickoff, without and with an Idempotency-Key. Round trips are the statements
+    // Postgres ran (each outside a transaction is one), from pg_stat_database: backends publish their counts once
+    // idle for up to 10 s, hence the pauses. Only the API talks to Postgres meanwhile, unless the worker runs.
+    const perKickoff: PerKickoffStep[] = [];
+    if (!worker) {
+      log('API CPU and Postgres round trips per kickoff');
+      const statements = async () => {
+        await sleep(11_000);
+        const [{ n }] = await db.query(
+          `SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`,
+        );
+        return Number(n);
+      };
+      let counted = await statements();
+      for (const [step, withKey] of [
+        ['kickoff', false],
+        ['kickoff with an `Idempotency-Key`', true],
+      ] as const) {
+        const n = 300;
+        const before = readCpu({ api: cpuGroups.api });
+        await runPool(n, 10, () => viaApi(withKey ? randomUUID() : undefined));
+        const apiCpuMs = (cpuDelta(before, readCpu({ api: cpuGroups.api })).api / n) * 1000;
+        const now = await statements();
+        // Less the previous reading's own statement.
+        perKickoff.push({ step, apiCpuMs, postgresRoundTrips: (now - counted - 1) / n });
+        counted = now;
+      }
+    }
+
     // The kickoff rounds' workflows are done with: terminated, so a worker started now does not work through them
     // first, and closed in the read model (they stay there as part of the portfolio for part 3).
     log(`terminating the ${apiMigrations.length + rawMigrations.length} workflows of the kickoff rounds`);
@@ -620,7 +661,7 @@ async function main(): Promise<void> {
     const needed = config.reports + reportWarmup;
     if (!worker) startWorker();
     log(`milestone report latency: kicking off ${needed} migrations each way and letting the worker catch up`);
-    await runPool(needed, 10, viaApi);
+    await runPool(needed, 10, () => viaApi());
     await runPool(needed, 10, viaClient);
     recordedKickoffs += 2 * needed;
     await waitForQuiet(db, recordedKickoffs);
@@ -737,6 +778,7 @@ async function main(): Promise<void> {
         apiWallMs: side('api').reduce((s, r) => s + r.wallMs, 0),
         clientWallMs: side('client').reduce((s, r) => s + r.wallMs, 0),
         ladder,
+        perKickoff,
         sweep: sweep.map(({ concurrency, rounds: rs }) => {
           const of = (name: 'api' | 'client') => rs.filter((x) => x.side === name);
           return {

@@ -106,6 +106,30 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     expect(other.body.detail).toContain(first.body.id);
   });
 
+  it('a kickoff with an Idempotency-Key that met Temporal down starts its workflow when retried with the key', async () => {
+    const body = kickoffBody();
+    const headers = { ...icb.auth, 'idempotency-key': `retry-${randomUUID()}` };
+    const down = await startApi({ ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }, false);
+    try {
+      const refused = await call(down.baseUrl, 'POST', '/v1/migrations', body, headers);
+      expect(refused.status).toBe(503);
+    } finally {
+      await down.stop();
+    }
+    // The registry row and the key's record were written before the start failed.
+    const [row] = await db.query(`SELECT id, status FROM migration WHERE practice_ods_code = $1`, [
+      body.practiceOdsCode,
+    ]);
+    expect(row.status).toBe('starting');
+
+    const retried = await call(api.baseUrl, 'POST', '/v1/migrations', body, headers);
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.body).toEqual({ id: row.id, workflowId: `idp-${row.id}`, status: 'active' });
+    const described = await new Client({ connection }).workflow.getHandle(retried.body.workflowId).describe();
+    expect(described.status.name).toBe('RUNNING');
+  });
+
   it('answers bad input with 400 and field-level messages', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ practiceOdsCode: 'A8100' }, 'practiceOdsCode'],

@@ -93,6 +93,17 @@ export class Environment {
   @Min(1, { message: 'RATE_LIMIT_PER_MINUTE must be a positive integer' })
   RATE_LIMIT_PER_MINUTE = 600;
 
+  /**
+   * How long the API trusts an API key it has verified before asking Postgres again (0: every request). A key
+   * revoked through this API process stops working at once; one revoked elsewhere (the admin command, another
+   * replica) within this many seconds.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'API_KEY_CACHE_SECONDS must be an integer from 0 to 60' })
+  @Min(0, { message: 'API_KEY_CACHE_SECONDS must be an integer from 0 to 60' })
+  @Max(60, { message: 'API_KEY_CACHE_SECONDS must be an integer from 0 to 60' })
+  API_KEY_CACHE_SECONDS = 5;
+
   /** SMTP server for email notifications (smtp:// or smtps://, credentials in the URL); unset: log only. */
   @IsOptional()
   @Matches(/^smtps?:\/\/.+/, {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { hostname } from 'node:os';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
@@ -31,7 +32,8 @@ import type { Environment } from './environment';
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
           redact: { paths: ['req.headers', 'authorization', '*.authorization', 'apiKey', '*.apiKey'], remove: true },
-          customProps: () => ({ service: process.env.IDP_SERVICE_NAME ?? 'idp' }),
+          // On every line once, not as pino-http's customProps: those are rebuilt and serialised twice per request.
+          base: { pid: process.pid, hostname: hostname(), service: process.env.IDP_SERVICE_NAME ?? 'idp' },
         },
       }),
     }),

@@ -4,7 +4,6 @@ import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Environment } from '@idp/config';
 import {
   compressedPolicy,
@@ -71,6 +70,56 @@ function fingerprint(dto: KickoffDto): string {
 
 const OPEN = ['starting', 'active', 'paused'];
 
+/** An Idempotency-Key, per organisation. */
+interface IdempotencyKey {
+  organisationId: string;
+  idempotencyKey: string;
+}
+
+/**
+ * A kickoff in one round trip. With an Idempotency-Key ($18, $19) it first looks for the key's record and, if there
+ * is one, changes nothing. Otherwise it inserts the registry row and, with a key, the key's record with it. The
+ * only possible conflict of the row is the practice's open migration (the partial unique index; id and workflowId
+ * are fresh), which DO NOTHING leaves in place: then the kickoff is its repeat or a conflicting one, decided by the
+ * caller. Plain SQL: TypeORM's save() would SELECT the id first and wrap the INSERT in a transaction, and its
+ * insert builder costs the API more CPU than the round trip itself.
+ */
+const KICKOFF_STATEMENT = `
+  WITH prior AS (
+    SELECT request_fingerprint, migration_id FROM idempotency_record
+     WHERE $18::uuid IS NOT NULL AND organisation_id = $18::uuid AND idempotency_key = $19::text
+  ), inserted AS (
+    INSERT INTO migration (id, workflow_id, practice_ods_code, practice_name, icb_code, current_supplier, new_supplier,
+      delivery_partner, planned_go_live, forecast_go_live, status, stage, graph_version, request_fingerprint,
+      created_by, snapshot, revision)
+    SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::date, $10::date,
+      $11::text, $12::text, $13::int, $14::text, $15::jsonb, $16::jsonb, $17::int
+     WHERE NOT EXISTS (SELECT 1 FROM prior)
+    ON CONFLICT DO NOTHING
+    RETURNING id, at_risk, overdue_count, round, created_at, updated_at
+  ), recorded AS (
+    INSERT INTO idempotency_record (organisation_id, idempotency_key, request_fingerprint, migration_id)
+    SELECT $18::uuid, $19::text, $14::text, id FROM inserted WHERE $18::uuid IS NOT NULL
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+  )
+  SELECT p.request_fingerprint AS "priorFingerprint", p.migration_id AS "priorMigrationId",
+    i.id IS NOT NULL AS created, EXISTS (SELECT 1 FROM recorded) AS recorded, i.at_risk AS "atRisk",
+    i.overdue_count AS "overdueCount", i.round, i.created_at AS "createdAt", i.updated_at AS "updatedAt"
+  FROM (SELECT 1) AS one LEFT JOIN prior p ON true LEFT JOIN inserted i ON true`;
+
+interface KickoffStatementResult {
+  priorFingerprint: string | null;
+  priorMigrationId: string | null;
+  created: boolean;
+  recorded: boolean;
+  atRisk: boolean;
+  overdueCount: number;
+  round: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /** Kickoff and status of practice migrations: one rule for the API and (later) the pages. */
 @Injectable()
 export class MigrationsService {
@@ -102,40 +151,23 @@ export class MigrationsService {
       dto.deliveryPartner = caller.code;
     }
     const actor: Actor = { role: caller.role as Role, organisationId: caller.code, name: caller.name };
-    if (idempotencyKey !== undefined) {
-      const replay = await this.idempotentReplay(caller, idempotencyKey, fingerprint(dto));
-      if (replay) return replay;
-    }
-    const outcome = await this.kickoffOnce(dto, actor);
-    if (idempotencyKey !== undefined) await this.rememberKey(caller, idempotencyKey, fingerprint(dto), outcome);
-    return outcome;
+    const key = idempotencyKey === undefined ? undefined : { organisationId: caller.organisationId, idempotencyKey };
+    return this.kickoffOnce(dto, fingerprint(dto), actor, key);
   }
 
-  private async idempotentReplay(caller: Caller, key: string, print: string): Promise<KickoffOutcome | undefined> {
-    const record = await this.idempotency.findOneBy({ organisationId: caller.organisationId, idempotencyKey: key });
-    if (!record) return undefined;
-    if (record.requestFingerprint !== print) throw this.keyReused(key);
-    const migration = await this.migrations.findOneByOrFail({ id: record.migrationId });
-    return { created: false, replayed: true, migration };
-  }
-
-  private async rememberKey(caller: Caller, key: string, print: string, outcome: KickoffOutcome): Promise<void> {
-    await this.idempotency
-      .createQueryBuilder()
-      .insert()
-      .values({
-        organisationId: caller.organisationId,
-        idempotencyKey: key,
-        requestFingerprint: print,
-        migrationId: outcome.migration.id,
-      })
-      .orIgnore()
-      .execute();
-    const stored = await this.idempotency.findOneByOrFail({
-      organisationId: caller.organisationId,
-      idempotencyKey: key,
-    });
-    if (stored.requestFingerprint !== print) throw this.keyReused(key);
+  /**
+   * Records the key's answer when the kickoff statement could not: the practice's open migration was there
+   * already (a repeat of the kickoff without this key), or another request with this key recorded first.
+   */
+  private async rememberKey(key: IdempotencyKey, print: string, migrationId: string): Promise<void> {
+    const inserted: unknown[] = await this.idempotency.query(
+      `INSERT INTO idempotency_record (organisation_id, idempotency_key, request_fingerprint, migration_id)
+       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1`,
+      [key.organisationId, key.idempotencyKey, print, migrationId],
+    );
+    if (inserted.length > 0) return;
+    const stored = await this.idempotency.findOneByOrFail(key);
+    if (stored.requestFingerprint !== print) throw this.keyReused(key.idempotencyKey);
   }
 
   private keyReused(key: string): ProblemException {
@@ -147,7 +179,13 @@ export class MigrationsService {
     });
   }
 
-  private async kickoffOnce(dto: KickoffDto, actor: Actor, attempt = 1): Promise<KickoffOutcome> {
+  private async kickoffOnce(
+    dto: KickoffDto,
+    print: string,
+    actor: Actor,
+    key: IdempotencyKey | undefined,
+    attempt = 1,
+  ): Promise<KickoffOutcome> {
     if (dto.currentSupplier.toUpperCase() === dto.newSupplier.toUpperCase()) {
       throw this.invalid('newSupplier', 'newSupplier must differ from currentSupplier');
     }
@@ -157,9 +195,8 @@ export class MigrationsService {
         'timeScale is accepted only on demo and test installations (ALLOW_COMPRESSED_TIME=true); remove it',
       );
     }
-    const print = fingerprint(dto);
     const id = randomUUID();
-    const candidate = this.migrations.create({
+    const candidate = Object.assign(new MigrationEntity(), {
       id,
       workflowId: idpWorkflowId(id),
       practiceOdsCode: dto.practiceOdsCode,
@@ -175,22 +212,44 @@ export class MigrationsService {
       graphVersion: CURRENT_GRAPH_VERSION,
       requestFingerprint: print,
       createdBy: { role: actor.role, organisationId: actor.organisationId },
+      snapshot: null,
       revision: 0,
     });
-    // One round trip for a new kickoff. The only possible conflict is the practice's open migration (the partial
-    // unique index; id and workflowId are fresh), which DO NOTHING leaves in place: then this kickoff is its repeat
-    // or a conflicting one, decided below. (Not save(): it would SELECT the id first and wrap this in a transaction.)
-    const inserted = await this.migrations
-      .createQueryBuilder()
-      .insert()
-      .values(candidate as QueryDeepPartialEntity<MigrationEntity>)
-      .orIgnore()
-      .execute();
-    const created = (inserted.raw as unknown[]).length > 0;
-    const row = created ? candidate : await this.findOpen(dto.practiceOdsCode);
+    const [result]: KickoffStatementResult[] = await this.migrations.query(KICKOFF_STATEMENT, [
+      candidate.id,
+      candidate.workflowId,
+      candidate.practiceOdsCode,
+      candidate.practiceName,
+      candidate.icbCode,
+      candidate.currentSupplier,
+      candidate.newSupplier,
+      candidate.deliveryPartner,
+      candidate.plannedGoLive,
+      candidate.forecastGoLive,
+      candidate.status,
+      candidate.stage,
+      candidate.graphVersion,
+      candidate.requestFingerprint,
+      JSON.stringify(candidate.createdBy),
+      candidate.snapshot,
+      candidate.revision,
+      key?.organisationId ?? null,
+      key?.idempotencyKey ?? null,
+    ]);
+    if (key && result.priorMigrationId) {
+      if (result.priorFingerprint !== print) throw this.keyReused(key.idempotencyKey);
+      const migration = await this.migrations.findOneByOrFail({ id: result.priorMigrationId });
+      // The key is recorded with the row, before the workflow starts: a start that failed then is made now.
+      if (migration.status === 'starting') await this.startWorkflow(migration, dto, actor);
+      return { created: false, replayed: true, migration };
+    }
+    const { created, recorded, atRisk, overdueCount, round, createdAt, updatedAt } = result;
+    const row = created
+      ? Object.assign(candidate, { atRisk, overdueCount, round, createdAt, updatedAt })
+      : await this.findOpen(dto.practiceOdsCode);
     if (!row) {
       // The open migration that blocked the insert closed in the meantime: the practice is free again.
-      if (attempt < 3) return this.kickoffOnce(dto, actor, attempt + 1);
+      if (attempt < 3) return this.kickoffOnce(dto, print, actor, key, attempt + 1);
       throw new Error(`kickoff for ${dto.practiceOdsCode}: its open migration keeps changing; try again`);
     }
     if (row.requestFingerprint !== print) {
@@ -202,6 +261,7 @@ export class MigrationsService {
       });
     }
     if (row.status === 'starting') await this.startWorkflow(row, dto, actor);
+    if (key && !recorded) await this.rememberKey(key, print, row.id);
     return { created, migration: row };
   }
 

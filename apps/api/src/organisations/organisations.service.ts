@@ -17,6 +17,7 @@ import { InvalidAdapterSettings, parseSandboxSettings, type SandboxSettings } fr
 import { ProblemException, problemType } from '../common/problem';
 import { webhookUrlProblem } from './webhook-url';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from '../auth/api-key';
+import { VerifiedKeyCache, type StoredKey } from '../auth/verified-keys';
 
 /** Who is calling: an organisation, authenticated by one of its API keys. */
 export interface Caller {
@@ -80,6 +81,7 @@ export interface SupplierAdapterView {
 export class OrganisationsService {
   private readonly operatorSecretHash?: string;
   private readonly cipher: FieldCipher;
+  private readonly verifiedKeys: VerifiedKeyCache;
 
   constructor(
     @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
@@ -89,6 +91,7 @@ export class OrganisationsService {
     const operatorKey = config.get('OPERATOR_API_KEY', { infer: true });
     if (operatorKey) this.operatorSecretHash = hashSecret(operatorKey);
     this.cipher = new FieldCipher(config.getOrThrow('DATA_ENCRYPTION_KEY', { infer: true }));
+    this.verifiedKeys = new VerifiedKeyCache(config.get('API_KEY_CACHE_SECONDS', { infer: true }) * 1000);
   }
 
   async create(input: {
@@ -188,6 +191,7 @@ export class OrganisationsService {
       key.revokedAt = new Date();
       await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: key.revokedAt });
     }
+    this.verifiedKeys.forget(key.prefix);
     return key;
   }
 
@@ -262,27 +266,37 @@ export class OrganisationsService {
     return { apiKeyId: created.id, apiKeyEncrypted: this.cipher.encrypt(created.key) };
   }
 
-  /** The caller a bearer key belongs to, or undefined for an unknown, malformed or revoked key. */
+  /**
+   * The caller a bearer key belongs to, or undefined for an unknown, malformed or revoked key. A key verified in
+   * the last API_KEY_CACHE_SECONDS is checked against its remembered hash without asking Postgres.
+   */
   async authenticate(presented: string): Promise<Caller | undefined> {
     if (this.operatorSecretHash && secretMatches(presented, this.operatorSecretHash)) return { ...OPERATOR_CALLER };
     const parsed = parseApiKey(presented);
     if (!parsed) return undefined;
+    const stored = await this.verifiedKeys.get(parsed.prefix, (prefix) => this.findValidKey(prefix));
+    return stored && secretMatches(parsed.secret, stored.secretHash) ? { ...stored.caller } : undefined;
+  }
+
+  private async findValidKey(prefix: string): Promise<StoredKey | undefined> {
     const rows: Array<{
       key_id: string;
       secret_hash: string;
-      revoked_at: Date | null;
       id: string;
       role: OrganisationRole;
       code: string;
       name: string;
     }> = await this.keys.query(
-      `SELECT k.id AS key_id, k.secret_hash, k.revoked_at, o.id, o.role, o.code, o.name
-         FROM api_key k JOIN organisation o ON o.id = k.organisation_id WHERE k.prefix = $1`,
-      [parsed.prefix],
+      `SELECT k.id AS key_id, k.secret_hash, o.id, o.role, o.code, o.name
+         FROM api_key k JOIN organisation o ON o.id = k.organisation_id WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
+      [prefix],
     );
     const row = rows[0];
-    if (!row || row.revoked_at || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
-    return { organisationId: row.id, role: row.role, code: row.code, name: row.name, apiKeyId: row.key_id };
+    if (!row) return undefined;
+    return {
+      secretHash: row.secret_hash,
+      caller: { organisationId: row.id, role: row.role, code: row.code, name: row.name, apiKeyId: row.key_id },
+    };
   }
 
   private invalid(field: string, message: string): ProblemException {
