@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { call, startApi, type RunningApi } from '../support/api-process';
-import { built, exited } from '../support/processes';
+import { runAdmin, type AdminRun } from '../support/admin-command';
 import { eventually, randomOdsCode } from '../support/worker-harness';
 
 /*
@@ -9,25 +8,7 @@ import { eventually, randomOdsCode } from '../support/worker-harness';
  * Postgres, and the keys it prints work (and stop working) against the built API.
  */
 
-interface Run {
-  code: number | NodeJS.Signals;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node dist/apps/api/src/cli/admin.js …args` with the test database (or `env` instead) and waits for it. */
-async function admin(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [built('apps/api/src/cli/admin.js'), ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await exited(child);
-  return { code, stdout, stderr };
-}
+const admin = runAdmin;
 
 const lines = (text: string) => text.trimEnd().split('\n');
 const KEY = /^idp_[0-9a-f]{12}_[A-Za-z0-9_-]{32}$/;
@@ -240,7 +221,7 @@ describe('the admin command', () => {
       [['key'], /Unknown command "key"/],
     ];
     // A few at a time: each run boots the command and connects to Postgres.
-    const runs: Run[] = [];
+    const runs: AdminRun[] = [];
     for (let i = 0; i < cases.length; i += 4) {
       runs.push(...(await Promise.all(cases.slice(i, i + 4).map(([args]) => admin(args)))));
     }

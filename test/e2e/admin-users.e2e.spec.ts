@@ -1,24 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { built, exited } from '../support/processes';
+import { runAdmin } from '../support/admin-command';
 
 /*
  * People through the built admin command: `user create`, `user list`, `user deactivate`, against the test database,
  * and the clear refusals an operator gets for wrong input.
  */
 
-async function admin(args: string[]): Promise<{ code: number | NodeJS.Signals; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [built('apps/api/src/cli/admin.js'), ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await exited(child);
-  return { code, stdout, stderr };
-}
+const admin = runAdmin;
 
 describe('the admin command for people', () => {
   const tag = randomBytes(3).toString('hex');

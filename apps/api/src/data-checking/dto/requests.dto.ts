@@ -1,9 +1,9 @@
+import { SignOffDto } from '../../migrations/dto/commands.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  Equals,
   IsArray,
   IsBoolean,
   IsIn,
@@ -223,23 +223,8 @@ export class ComputedOutcomeDto {
   note?: string;
 }
 
-export class SignOffDeclarationDto {
-  @ApiProperty({ example: 'Dr Amira Shah', minLength: 1, maxLength: 200 })
-  @IsString()
-  @MinLength(1, { message: 'clinicalLeadName must not be empty' })
-  @MaxLength(200)
-  clinicalLeadName: string;
-
-  @ApiProperty({
-    example: true,
-    enum: [true],
-    description:
-      'Must be true: the clinical lead understands what cannot be migrated and accepts the issues still open.',
-  })
-  @IsBoolean()
-  @Equals(true, { message: 'declarationAccepted must be true: the clinical lead must accept the declaration' })
-  declarationAccepted: boolean;
-
+/** The migrations API's sign-off, plus what the clinical lead understands cannot be migrated. */
+export class SignOffDeclarationDto extends SignOffDto {
   @ApiPropertyOptional({
     maxLength: 4000,
     example: 'Appointment history before 2019; scanned documents over 20 MB',
@@ -249,12 +234,6 @@ export class SignOffDeclarationDto {
   @IsString()
   @MaxLength(4000)
   notMigrated?: string;
-
-  @ApiPropertyOptional({ maxLength: 2000 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  note?: string;
 }
 
 export class CountersignDto {
