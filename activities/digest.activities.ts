@@ -74,7 +74,7 @@ export class DigestActivities implements DigestActivityContract {
     const previous = new Map(snapshots.map((s) => [s.migration_id, s.forecast_go_live]));
 
     const base = this.config.getOrThrow('PUBLIC_BASE_URL', { infer: true });
-    const portfolioUrl = `${base}/v1/migrations`;
+    const portfolioUrl = `${base}/portfolio`;
     const practiceOf = (m: MigrationRow) => ({ practiceName: m.practice_name, practiceOdsCode: m.practice_ods_code });
     const digest: WeeklyDigest = {
       organisationName: org.name,

@@ -163,7 +163,8 @@ export class IdpActivities implements IdpActivityContract {
         alert: input.alert,
         recipient,
         ...input.context,
-        migrationUrl: `${base}/v1/migrations/${input.migrationId}`,
+        // People follow links: to the migration's page (systems use the API with the migration id).
+        migrationUrl: `${base}/migrations/${input.migrationId}`,
       })),
       () => heartbeat(),
     );

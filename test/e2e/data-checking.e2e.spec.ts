@@ -394,7 +394,9 @@ describe('data checking of one IDP, from criteria to the sign-off pack', () => {
     expectProblem(await send(practice, 'POST', '/rounds/0/outcome', {}), 400);
     expect((await send(parties.newSupplier, 'POST', '/rounds/1/outcome', { remedy: 're-transform' })).status).toBe(403);
 
-    const failed = await send(practice, 'POST', '/rounds/1/outcome', { remedy: 're-transform', note: 'Dose mapping' });
+    const outcome1 = { remedy: 're-transform', note: 'Dose mapping' };
+    const key1 = { 'idempotency-key': 'round-1-outcome' };
+    const failed = await send(practice, 'POST', '/rounds/1/outcome', outcome1, key1);
     expect(failed.status).toBe(200);
     expect(failed.body).toMatchObject({
       round: 1,
@@ -403,6 +405,12 @@ describe('data checking of one IDP, from criteria to the sign-off pack', () => {
       nextRound: 2,
       escalated: false,
     });
+    // The answer was lost: a retry with the same key gets the same answer, though round 2 is now current.
+    const retried = await send(practice, 'POST', '/rounds/1/outcome', outcome1, key1);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ round: 1, outcome: 'failed', nextRound: 2 });
+    // Without the key it is a new request, for a round that is over.
+    expectProblem(await send(practice, 'POST', '/rounds/1/outcome', outcome1), 409, 'RoundNotCurrent');
     const status = (await send(practice, 'GET', '')).body.process;
     expect(status.round).toBe(2);
     expect(status.rounds[0]).toMatchObject({

@@ -104,7 +104,7 @@ describe('webhook notifications', () => {
       subject: expect.stringContaining('Initial data production has started'),
       text: expect.stringContaining('Dear Integration desk'),
       dueAt: null,
-      url: `http://localhost:3000/v1/migrations/${payload.migrationId}`,
+      url: `http://localhost:3000/migrations/${payload.migrationId}`,
     });
     const [row] = await harness.db.query(
       `SELECT channel, recipient_address, status, attempts, notification_key FROM notification

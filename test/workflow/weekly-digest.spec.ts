@@ -193,8 +193,8 @@ describe('the weekly digest', () => {
       expect(first.text).not.toContain('Extract loaded');
       expect(first.text).toContain('At risk (1)');
       expect(first.text).toContain('This is your first digest: changes show from next week.');
-      expect(first.text).toContain('See every migration: https://idp.example.nhs.uk/v1/migrations');
-      expect(first.html).toContain('<a href="https://idp.example.nhs.uk/v1/migrations">See every migration</a>');
+      expect(first.text).toContain('See every migration: https://idp.example.nhs.uk/portfolio');
+      expect(first.html).toContain('<a href="https://idp.example.nhs.uk/portfolio">See every migration</a>');
       expect(first.html).toContain('<h2>Overdue (1)</h2>');
       for (const absent of [elsewhere.ods, cancelled.ods]) expect(first.text).not.toContain(absent);
 

@@ -76,7 +76,11 @@ export class DataCheckFiguresService {
   ): Promise<ComputedOutcome> {
     this.context.actor(p, caller);
     const status = await this.context.status(p);
-    if (round !== status.round) {
+    // A retry (same Idempotency-Key) of an outcome already recorded gets the first answer from the workflow, even
+    // though the round is no longer current: the update id is the key, so nothing is recorded twice.
+    const retryOfRecorded =
+      idempotencyKey !== undefined && round < status.round && status.rounds[round - 1]?.outcome !== undefined;
+    if (round !== status.round && !retryOfRecorded) {
       throw refused(
         HttpStatus.CONFLICT,
         'RoundNotCurrent',
@@ -86,7 +90,7 @@ export class DataCheckFiguresService {
     }
     const figures = (await this.compute(p, status)).byRound[round - 1];
     const verdict = figures.outcome;
-    if (verdict.outcome === 'incomplete') {
+    if (verdict.outcome === 'incomplete' && !retryOfRecorded) {
       throw refused(
         HttpStatus.CONFLICT,
         'ChecksIncomplete',
@@ -94,7 +98,7 @@ export class DataCheckFiguresService {
         `Round ${round} has no outcome yet: ${verdict.reasons.join(' ')}`,
       );
     }
-    if (verdict.outcome === 'failed' && !dto.remedy) {
+    if (verdict.outcome === 'failed' && !dto.remedy && !retryOfRecorded) {
       throw refused(
         HttpStatus.UNPROCESSABLE_ENTITY,
         'RemedyRequired',
@@ -102,13 +106,15 @@ export class DataCheckFiguresService {
         `Round ${round} fails (${verdict.reasons.join(' ')}); say how it is put right: remedy re-extract or re-transform.`,
       );
     }
+    // Past the checks above, a new request's verdict is passed or failed; a retry resends what was recorded.
+    const outcome = (retryOfRecorded ? status.rounds[round - 1]!.outcome : verdict.outcome) as 'passed' | 'failed';
     const openIssues = await this.issues.countBy({ migrationId: p.migration.id, status: Not('closed') });
     const result = await this.commands.recordRoundOutcome(
       p,
       caller,
       {
-        outcome: verdict.outcome,
-        remedy: verdict.outcome === 'failed' ? (dto.remedy ?? undefined) : undefined,
+        outcome,
+        remedy: outcome === 'failed' ? (dto.remedy ?? undefined) : undefined,
         summary: {
           completenessPercent: figures.completenessPercent ?? undefined,
           accuracyPercent: figures.accuracyPercent ?? undefined,
