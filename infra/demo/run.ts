@@ -205,6 +205,8 @@ async function play(scenario: Scenario, keys: Map<string, string>, runId: string
           key,
         );
       } else if (m.key === 'dataCheckRoundCompleted') {
+        // A re-check round compares the reports again (patients stay selected from round 1).
+        if (round > 1) await selectPatientsAndFigures(practice, id, round);
         await checkRecords(practice, id, scenario.mismatchesInRound(round));
         await call(
           practice,

@@ -47,6 +47,30 @@ export interface RecordCheckFact {
 
 export interface FigureFact extends FigureComparisonInput {
   round: number;
+  /** Which figure this is (kind and code, or name): a figure of an earlier round is expected again in later ones. */
+  figureKey?: string;
+}
+
+/**
+ * The figures a round must compare: its own, plus every figure an earlier round compared and this one has not
+ * been given yet (old value and tolerance carried over, test-system value still to come). So a figure that failed
+ * in round 1 cannot drop out of round 2's verdict by not being entered again.
+ */
+function figuresOfRound(figures: FigureFact[], round: number): FigureFact[] {
+  const own = figures.filter((f) => f.round === round);
+  const given = new Set(own.map((f) => f.figureKey));
+  const carried = new Map<string, FigureFact>();
+  for (const f of figures) {
+    if (f.round >= round || f.figureKey === undefined || given.has(f.figureKey)) continue;
+    const latest = carried.get(f.figureKey);
+    if (!latest || latest.round < f.round) carried.set(f.figureKey, f);
+  }
+  return [...own, ...[...carried.values()].map((f) => ({ ...f, round, newValue: null }))];
+}
+
+/** How many figures of earlier rounds this round has not been given yet: its verdict waits for them. */
+function carriedOver(figures: FigureFact[], round: number): number {
+  return figuresOfRound(figures, round).filter((f) => !figures.includes(f)).length;
 }
 
 /**
@@ -127,10 +151,13 @@ export function roundVerdict(
   unchecked: number,
   selectedPatients: number,
   thresholds: DataCheckThresholds,
+  pendingFigures = 0,
 ): RoundVerdict {
   const reasons: string[] = [];
   if (selectedPatients === 0) reasons.push('No patients are selected.');
   if (unchecked > 0) reasons.push(`${unchecked} patient and category checks have no result yet.`);
+  if (pendingFigures > 0)
+    reasons.push(`${pendingFigures} report figures of an earlier round are not compared again in this one yet.`);
   if (reasons.length) return { outcome: 'incomplete', reasons };
   if (!reaches(m.present, m.expected, thresholds.completenessPercent)) {
     reasons.push(`Completeness ${m.completenessPercent}% is below the ${thresholds.completenessPercent}% threshold.`);
@@ -159,7 +186,7 @@ export function computeDataCheckFigures(facts: DataCheckFacts): DataCheckFigures
   const byRound: RoundFigures[] = [];
   for (let round = 1; round <= facts.currentRound; round++) {
     const roundChecks = relevant.filter((c) => c.round === round);
-    const roundFigures = figures.filter((f) => f.round === round);
+    const roundFigures = figuresOfRound(figures, round);
     const m = measure(roundChecks, roundFigures);
     const done = new Set(roundChecks.map((c) => `${c.patientId}|${c.category}`));
     const unchecked = selected.size * RECORD_CATEGORIES.length - done.size;
@@ -174,7 +201,7 @@ export function computeDataCheckFigures(facts: DataCheckFacts): DataCheckFigures
         pending: comparisons.filter((c) => c.result === 'pending').length,
       },
       unchecked,
-      outcome: roundVerdict(m, unchecked, selected.size, thresholds),
+      outcome: roundVerdict(m, unchecked, selected.size, thresholds, carriedOver(figures, round)),
     });
   }
   return { thresholds, ...measure(relevant, figures), byCategory: byCategory(relevant), byRound };

@@ -99,6 +99,28 @@ describe('computeDataCheckFigures', () => {
     expect(result.byCategory.find((c) => c.category === 'appointments')).toMatchObject({ expected: 1, matched: 1 });
   });
 
+  it('expects a figure of an earlier round again: it cannot drop out of a later round by not being entered', () => {
+    const checks = [...checksFor('A', 1), ...checksFor('A', 2)];
+    const failedFigure = { round: 1, figureKey: 'qof-register:AF', oldValue: 88, newValue: 87, tolerance: 0 };
+    const without = computeDataCheckFigures({
+      patientIds: ['A'],
+      checks,
+      figures: [failedFigure],
+      currentRound: 2,
+      thresholds,
+    });
+    expect(without.byRound.map((r) => r.outcome.outcome)).toEqual(['failed', 'incomplete']);
+    expect(without.byRound[1]!.reportFigures).toEqual({ compared: 0, withinTolerance: 0, pending: 1 });
+    const fixed = computeDataCheckFigures({
+      patientIds: ['A'],
+      checks,
+      figures: [failedFigure, { ...failedFigure, round: 2, newValue: 88 }],
+      currentRound: 2,
+      thresholds,
+    });
+    expect(fixed.byRound.map((r) => r.outcome.outcome)).toEqual(['failed', 'passed']);
+  });
+
   it('passes a round that reaches both thresholds, and keeps rounds apart', () => {
     const checks = [
       ...checksFor('A', 1, { problems: { result: 'mismatch', missing: true } }),
