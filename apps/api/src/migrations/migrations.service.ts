@@ -137,6 +137,14 @@ export class MigrationsService {
    * workflowId guards the start itself. A repeat of the same kickoff returns the first migration.
    */
   async kickoff(dto: KickoffDto, caller: Caller, idempotencyKey?: string): Promise<KickoffOutcome> {
+    // The rule of every way in (API route, kickoff page): only an ICB or its delivery partner starts an IDP.
+    if (caller.role !== 'icb' && caller.role !== 'delivery-partner' && caller.role !== 'operator') {
+      throw new ProblemException(HttpStatus.FORBIDDEN, {
+        type: problemType('forbidden'),
+        title: 'Forbidden',
+        detail: 'Only an ICB or a delivery partner can kick off a migration.',
+      });
+    }
     if (caller.role === 'icb' && dto.icbCode !== caller.code) {
       throw new ProblemException(HttpStatus.FORBIDDEN, {
         type: problemType('forbidden'),
