@@ -151,6 +151,12 @@ export class DataCheckingPageController {
   async uploadPatients(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string): Promise<void> {
     const p = await participationOf(this.rows, req, id, CHECKER_ROLES);
     const text = req.file?.buffer.toString('utf8') ?? '';
+    if (!text.trim()) {
+      const errors = [
+        { field: 'file', text: 'Choose a CSV file of selected patients to upload', href: '#upload-file' },
+      ];
+      return this.render(req, res, p, 400, { form: 'upload', errors, fields: {} });
+    }
     try {
       const { imported } = await this.patients.import(p, req.caller!, text);
       req.session.flash = `${imported} patient${imported === 1 ? '' : 's'} imported.`;
@@ -166,7 +172,7 @@ export class DataCheckingPageController {
               {
                 field: 'file',
                 text: `${errors[0].text.split(':')[0]}: see the rows listed below.`,
-                href: '#upload-file',
+                href: '#upload-rejected',
               },
             ]
           : errors.map((e) => ({ ...e, href: '#upload-file' })),
