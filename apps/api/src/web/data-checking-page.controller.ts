@@ -224,12 +224,20 @@ export class DataCheckingPageController {
     // Errors name `checks[i].field`; on the page they belong to that category's inputs.
     const toCategory = (errors: FormError[]) =>
       errors.map((e) => {
-        const [, index, field] = /^checks\[(\d+)\]\.?(\w*)/.exec(e.field) ?? [];
-        const category = index === undefined ? undefined : answered[Number(index)];
-        if (!category)
-          return { field: 'checks', text: 'Choose a result for at least one category.', href: `#checks-${patientId}` };
+        const [, index, field = ''] = /^checks\[(\d+)\]\.?(\w*)/.exec(e.field) ?? [];
+        const category = index === undefined || field === 'patientId' ? undefined : answered[Number(index)];
+        if (!category) {
+          const none = e.field === 'checks' && !answered.length;
+          return {
+            field: 'form',
+            text: none ? 'Choose a result for at least one area' : e.text,
+            href: `#checks-${patientId}`,
+          };
+        }
         const name = field === 'note' || field === 'missing' ? field : 'result';
-        const text = e.text.replace(/^checks\[\d+\]\.?\w*/, labelOf(category));
+        const text = e.text.startsWith('checks[')
+          ? e.text.replace(/^checks\[\d+\]\.?(\w*)/, (_m, f: string) => `${labelOf(category)} ${f || 'check'}`)
+          : `${labelOf(category)}: ${e.text}`;
         return { field: `${name}-${category}`, text, href: `#checks-${patientId}-${name}-${category}` };
       });
     const fields = Object.fromEntries(Object.entries(body).filter(([k]) => k !== '_csrf'));
