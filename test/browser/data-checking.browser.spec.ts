@@ -162,7 +162,7 @@ describe('the data-checking page, in Chromium', () => {
     await form.getByLabel('Code').fill('TC-01');
     await form.getByLabel('Patients to select').fill('lots');
     await submit(form, 'Add criterion');
-    await expectErrorSummary(page, 'patientsToSelect must be a whole number');
+    await expectErrorSummary(page, 'patientsToSelect must be a whole number from 0 to 100');
     expect(await page.locator('.nhsuk-error-summary a').first().getAttribute('href')).toBe('#criterion-description');
     // What was typed is still there.
     expect(await page.getByLabel('Code').inputValue()).toBe('TC-01');
