@@ -73,6 +73,9 @@ interface Failure {
   rejected?: Array<{ row: number; field: string; message: string }>;
 }
 
+/** An NHS number as people read it, 943 476 5919 (a masked one is already spaced). */
+const spaced = (nhsNumber: string) => nhsNumber.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1 $2 $3');
+
 /** Options of a select, the one given before selected. */
 const choices = (values: readonly string[], chosen: unknown) =>
   values.map((value) => ({ value, text: value, selected: value === chosen }));
@@ -485,7 +488,7 @@ export class DataCheckingPageController {
         const done = resultsOf(x.id);
         return {
           ...x,
-          shown: x.masked ? x.nhsNumber : x.nhsNumber.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1 $2 $3'),
+          shown: spaced(x.nhsNumber),
           selectedByLabel: `${ROLE_LABELS[x.selectedByRole] ?? x.selectedByRole}${x.assisted ? ' (assisting)' : ''}`,
           checked: done.size,
           mismatches: [...done.values()].filter((c) => c.result === 'mismatch').length,
@@ -499,6 +502,7 @@ export class DataCheckingPageController {
         severityLabel: labelOf(i.severity),
         categoryLabel: labelOf(i.category),
         raisedByLabel: ROLE_LABELS[i.raisedByRole] ?? i.raisedByRole,
+        patient: i.patient && spaced(i.patient),
         nextStatuses: ISSUE_STATUSES.filter(
           (s) => s !== i.status && !issueTransitionRefusal(i.status as IssueStatus, s, role as Role),
         ).map((s) => ({ value: s, text: labelOf(s) })),

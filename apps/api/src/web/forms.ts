@@ -25,7 +25,8 @@ export async function validateForm<T extends object>(
   const problems = flatten(await validate(value, { whitelist: true, forbidUnknownValues: false }));
   // class-validator runs a field's rules bottom-up, so its last message is the first-declared, most basic rule (is
   // it given, is it a whole number): the one to fix first, rather than "must not be greater than 100" for "lots".
-  const first = new Map(problems.map((p) => [p.field, p.message]));
+  // A required field left empty is simply missing: say so, not that it "must be a string".
+  const first = new Map(problems.map((p) => [p.field, p.field in given ? p.message : `${p.field} is required`]));
   return { value, errors: [...first].map(([field, text]) => ({ field, text, href: `#${fieldId(field)}` })) };
 }
 
