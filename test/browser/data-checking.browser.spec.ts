@@ -277,6 +277,18 @@ describe('the data-checking page, in Chromium', () => {
       '1',
       '–',
     ]);
+    // An issue found outside the records, logged by hand.
+    const raise = page.locator('#issue');
+    await raise.getByLabel('Area').selectOption('reports');
+    await submit(raise, 'Log issue');
+    await expectErrorSummary(page, 'description is required');
+    expect(await page.locator('.nhsuk-error-summary a').first().getAttribute('href')).toBe('#issue-description');
+    expect(await raise.getByLabel('Area').inputValue()).toBe('reports');
+    await raise.getByLabel('What is wrong').fill('QOF AF register is 1 short in the test system');
+    await submit(raise, 'Log issue');
+    await page.getByText('Issue logged.').waitFor();
+    expect(await page.locator('#issues-table tr[data-issue="2"]').textContent()).toContain('QOF AF register');
+
     // Round 1: 23 of 24 areas match and 1 report figure passes: completeness 100%, accuracy 95.83%.
     const round = page.locator('#rounds-table tbody tr').first().locator('td');
     expect(await round.allTextContents()).toEqual(['1', '100%', '95.83%', '0', 'Passed', 'Not yet']);
@@ -312,7 +324,7 @@ describe('the data-checking page, in Chromium', () => {
     await screenshot(page, 'data-checking', true);
 
     const signOff = page.locator('#sign-off');
-    expect(await signOff.textContent()).toContain('accept the 1 issue still open (#1)');
+    expect(await signOff.textContent()).toContain('accept the 2 issues still open (#1, #2)');
     await signOff.getByLabel('Clinical lead’s name').fill('Dr Amira Shah');
     await submit(signOff, 'Sign off');
     await expectErrorSummary(page, 'declarationAccepted must be true');
@@ -323,7 +335,7 @@ describe('the data-checking page, in Chromium', () => {
     await page.getByText('Signed off.', { exact: true }).waitFor();
     const signed = await page.locator('.nhsuk-inset-text').textContent();
     expect(signed).toContain('Signed off by Dr Amira Shah');
-    expect(signed).toContain('I accept the 1 issue still open (#1)');
+    expect(signed).toContain('I accept the 2 issues still open (#1, #2)');
     expect(signed).toContain('Not countersigned by the ICB yet.');
     // Signed off: the forms that change the data check are gone.
     expect(await page.locator('#patient, #figure, #sign-off, #outcome').count()).toBe(0);
@@ -377,6 +389,19 @@ describe('the data-checking page, in Chromium', () => {
     const post = await context.request.post(`${dataChecking()}/patients`, { form: { _csrf: csrf, nhsNumber: P2 } });
     expect(post.status()).toBe(403);
     expect(await post.text()).toContain('this is for the Practice or Delivery partner');
+    // The new supplier fixes an issue the clinical lead accepted, after the sign-off.
+    await page.getByText('Update issue #1 (open)').click();
+    const update = page.locator('#issue-update-1');
+    await update.getByLabel('New status').selectOption('fixed-by-supplier');
+    await update.getByLabel('Supplier reference').fill('TPP-INC-44120');
+    await submit(update, 'Update issue #1');
+    await page.getByText('Issue 1 updated.').waitFor();
+    const fixed = await page.locator('#issues-table tr[data-issue="1"] td').allTextContents();
+    expect([fixed[1], fixed[7]]).toEqual(['Fixed by supplier', 'TPP-INC-44120']);
+    // Re-checking and closing are for the practice: the supplier is offered no status, only its reference.
+    expect(await page.locator('#issue-update-1 select').count()).toBe(0);
+    expect(await page.locator('#issue-update-1').getByLabel('Supplier reference').inputValue()).toBe('TPP-INC-44120');
+
     const other = await page.goto(`${base}/migrations/${randomUUID()}/data-checking`);
     expect(other?.status()).toBe(404);
     await context.close();

@@ -307,7 +307,7 @@ export class DataCheckingPageController {
     @Body() body: Record<string, string>,
   ): Promise<void> {
     const p = await participationOf(this.rows, req, id, CHECKER_ROLES);
-    const round = Number(body.round);
+    const round = Number(body.round) || 0;
     const fields = { remedy: body.remedy || undefined, note: body.note?.trim() || undefined };
     let message = '';
     await this.act(
@@ -542,7 +542,8 @@ export class DataCheckingPageController {
         giveTolerance: !SUPPLIERS.includes(role),
         check: may(CHECKER_ROLES) && view.stage === 'data-checking',
         raise: may(CHECKER_ROLES),
-        updateIssues: may(FIGURE_GIVER_ROLES),
+        // As in the API: issues accepted at sign-off are still fixed and closed afterwards.
+        updateIssues: FIGURE_GIVER_ROLES.includes(role),
         giveSupplierReference: SUPPLIERS.includes(role) || role === 'delivery-partner',
         setSeverity: !SUPPLIERS.includes(role),
         recordOutcome: may(CHECKER_ROLES) && view.stage === 'data-checking',
