@@ -96,27 +96,6 @@ export function setupWebPages(app: NestExpressApplication): void {
   );
   // Form posts on pages only: the API takes JSON and nothing else.
   app.use(pagesOnly(urlencoded({ extended: false, limit: '64kb' })));
-  // A file form's fields (its CSRF token among them) arrive in the multipart body: read it, in memory and
-  // bounded, before the CSRF check. One file and a few fields, on the upload routes only.
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, parts: 5 },
-  }).single('file');
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'POST' || !UPLOADS.test(req.path)) return next();
-    upload(req, res, (error?: unknown) => {
-      if (error) {
-        res.status(error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 413 : 400);
-        res.render('error.njk', {
-          cspNonce: res.locals.cspNonce,
-          title: 'The file could not be uploaded',
-          message: 'Upload one CSV file of at most 2 MB. Go back and try again.',
-        });
-        return;
-      }
-      next();
-    });
-  });
   app.use(pagesOnly(cookieParser()));
   app.use(
     pagesOnly((req, res, next) =>
@@ -134,6 +113,28 @@ export function setupWebPages(app: NestExpressApplication): void {
       }),
     ),
   );
+  // A file form's fields (its CSRF token among them) arrive in the multipart body: read it, in memory and
+  // bounded, before the CSRF check. One file and a few fields, on the upload routes, from signed-in people only
+  // (anyone else's post is left unread and fails the CSRF check).
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, parts: 5 },
+  }).single('file');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST' || !UPLOADS.test(req.path) || !req.session?.userId) return next();
+    upload(req, res, (error?: unknown) => {
+      if (error) {
+        res.status(error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 413 : 400);
+        res.render('error.njk', {
+          cspNonce: res.locals.cspNonce,
+          title: 'The file could not be uploaded',
+          message: 'Upload one CSV file of at most 2 MB. Go back and try again.',
+        });
+        return;
+      }
+      next();
+    });
+  });
   app.use(
     pagesOnly((req, res, next) => {
       doubleCsrfProtection(req, res, (error?: unknown) => {
