@@ -125,8 +125,15 @@ describe('the data-checking page, in Chromium', () => {
   });
 
   /** Signs in through an emailed link, read from the SMTP server, in a fresh browser context. */
-  async function signInByEmail(email: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  async function signInByEmail(
+    email: string,
+    javaScriptEnabled = true,
+  ): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+      javaScriptEnabled,
+    });
     const page = await context.newPage();
     await page.goto(`${base}/sign-in`);
     await page.getByLabel('Email address').fill(email);
@@ -382,8 +389,8 @@ describe('the data-checking page, in Chromium', () => {
     await context.close();
   });
 
-  it('a role’s forms are refused to the others, and no NHS number reached the logs', async () => {
-    const { context, page } = await signInByEmail(people.supplier);
+  it('the supplier updates an issue without JavaScript; others’ forms are refused; no NHS number is logged', async () => {
+    const { context, page } = await signInByEmail(people.supplier, false);
     await page.goto(dataChecking());
     const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
     const post = await context.request.post(`${dataChecking()}/patients`, { form: { _csrf: csrf, nhsNumber: P2 } });
