@@ -1,4 +1,4 @@
-import { TestCriterionInputDto } from '../../../apps/api/src/data-checking/dto/requests.dto';
+import { RecordChecksDto, TestCriterionInputDto } from '../../../apps/api/src/data-checking/dto/requests.dto';
 import { ReasonDto, ReplanDto } from '../../../apps/api/src/migrations/dto/commands.dto';
 import { ProblemException } from '../../../apps/api/src/common/problem';
 import { refusalOf, validateForm } from '../../../apps/api/src/web/forms';
@@ -27,6 +27,14 @@ describe('page forms', () => {
         text: 'patientsToSelect must be a whole number from 0 to 100',
         href: '#patientsToSelect',
       },
+    ]);
+  });
+
+  it('name a nested field’s own problem, not "required"', async () => {
+    const checks = [{ patientId: '1f0c1c8e-5d7b-4a43-9a31-0d7a4c1b2e3f', category: 'horoscope', result: 'match' }];
+    const { errors } = await validateForm(RecordChecksDto, { checks });
+    expect(errors).toEqual([
+      expect.objectContaining({ field: 'checks[0].category', text: expect.stringMatching(/^category must be one of/) }),
     ]);
   });
 

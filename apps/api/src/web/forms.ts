@@ -25,8 +25,10 @@ export async function validateForm<T extends object>(
   const problems = flatten(await validate(value, { whitelist: true, forbidUnknownValues: false }));
   // class-validator runs a field's rules bottom-up, so its last message is the first-declared, most basic rule (is
   // it given, is it a whole number): the one to fix first, rather than "must not be greater than 100" for "lots".
-  // A required field left empty is simply missing: say so, not that it "must be a string".
-  const first = new Map(problems.map((p) => [p.field, p.field in given ? p.message : `${p.field} is required`]));
+  // A required field left empty is simply missing: say so, not that it "must be a string". (Nested fields come
+  // from lists the page builds itself, never from an empty input.)
+  const missing = (field: string) => /^\w+$/.test(field) && !(field in given);
+  const first = new Map(problems.map((p) => [p.field, missing(p.field) ? `${p.field} is required` : p.message]));
   return { value, errors: [...first].map(([field, text]) => ({ field, text, href: `#${fieldId(field)}` })) };
 }
 
