@@ -1,3 +1,4 @@
+import { RecordChecksDto, TestCriterionInputDto } from '../../../apps/api/src/data-checking/dto/requests.dto';
 import { ReasonDto, ReplanDto } from '../../../apps/api/src/migrations/dto/commands.dto';
 import { ProblemException } from '../../../apps/api/src/common/problem';
 import { refusalOf, validateForm } from '../../../apps/api/src/web/forms';
@@ -10,6 +11,31 @@ describe('page forms', () => {
     const ok = await validateForm(ReplanDto, { reason: 'supplier asked', plannedGoLive: '' });
     expect(ok.errors).toEqual([]);
     expect(ok.value.plannedGoLive).toBeUndefined();
+  });
+
+  it('give one message per field: a required field left empty is required, a word for a number is not a number', async () => {
+    const { errors } = await validateForm(TestCriterionInputDto, {
+      code: 'TC-01',
+      description: '',
+      patientsToSelect: 'lots',
+    });
+    expect(errors).toEqual([
+      { field: 'description', text: 'description is required', href: '#description' },
+      { field: 'category', text: 'category is required', href: '#category' },
+      {
+        field: 'patientsToSelect',
+        text: 'patientsToSelect must be a whole number from 0 to 100',
+        href: '#patientsToSelect',
+      },
+    ]);
+  });
+
+  it('name a nested field’s own problem, not "required"', async () => {
+    const checks = [{ patientId: '1f0c1c8e-5d7b-4a43-9a31-0d7a4c1b2e3f', category: 'horoscope', result: 'match' }];
+    const { errors } = await validateForm(RecordChecksDto, { checks });
+    expect(errors).toEqual([
+      expect.objectContaining({ field: 'checks[0].category', text: expect.stringMatching(/^category must be one of/) }),
+    ]);
   });
 
   it('show a service’s 4xx refusal as the form’s error, and let anything else through as a failure', () => {

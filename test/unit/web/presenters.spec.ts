@@ -1,5 +1,5 @@
 import { addWorkingDays, graphFor, type MilestoneStatus } from '@idp/domain';
-import { ganttChart, portfolioChart, ragOf } from '../../../apps/api/src/web/presenters';
+import { dataCheckChart, ganttChart, labelOf, portfolioChart, ragOf } from '../../../apps/api/src/web/presenters';
 
 describe('RAG status', () => {
   it('is red with anything overdue, amber when at risk, green otherwise, and closed once signed off or cancelled', () => {
@@ -96,5 +96,33 @@ describe('Gantt chart', () => {
     });
     expect(svg).toContain('A &#60;b&#62; &#38; &#34;c&#34;');
     expect(svg).not.toContain('<b>');
+  });
+});
+
+describe('data-check chart', () => {
+  const thresholds = { completenessPercent: 100, accuracyPercent: 90 };
+
+  it('draws completeness and accuracy per round to scale and says every figure and threshold in words', () => {
+    const svg = dataCheckChart(
+      [
+        { round: 1, completenessPercent: 97.4, accuracyPercent: 50 },
+        { round: 2, completenessPercent: null, accuracyPercent: null },
+      ],
+      thresholds,
+    );
+    expect(svg).toContain(
+      'Round 1: completeness 97.4%, accuracy 50%. Round 2: completeness –, accuracy –. Pass thresholds: completeness 100%, accuracy 90%.',
+    );
+    // 400 px is 100%: accuracy 50% is 200 px wide; a round without figures has no bar but says so.
+    expect(svg).toContain('width="200" height="14" fill="#330072"><title>Round 1 accuracy: 50%</title>');
+    expect(svg.match(/<rect [^>]*><title>Round 2/g)).toBeNull();
+    expect(svg).toContain('>not measured yet</text>');
+  });
+});
+
+describe('labels', () => {
+  it('say vocabulary keys as words', () => {
+    expect(labelOf('demographics-and-registration')).toBe('Demographics and registration');
+    expect(labelOf('not-applicable')).toBe('Not applicable');
   });
 });

@@ -22,10 +22,14 @@ export async function validateForm<T extends object>(
 ): Promise<{ value: T; errors: FormError[] }> {
   const given = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== '' && v !== undefined));
   const value = plainToInstance(dto, given, { exposeDefaultValues: true });
-  const problems = flatten(
-    await validate(value, { whitelist: true, forbidUnknownValues: false, stopAtFirstError: true }),
-  );
-  return { value, errors: problems.map((p) => ({ field: p.field, text: p.message, href: `#${fieldId(p.field)}` })) };
+  const problems = flatten(await validate(value, { whitelist: true, forbidUnknownValues: false }));
+  // class-validator runs a field's rules bottom-up, so its last message is the first-declared, most basic rule (is
+  // it given, is it a whole number): the one to fix first, rather than "must not be greater than 100" for "lots".
+  // A required field left empty is simply missing: say so, not that it "must be a string". (Nested fields come
+  // from lists the page builds itself, never from an empty input.)
+  const missing = (field: string) => /^\w+$/.test(field) && !(field in given);
+  const first = new Map(problems.map((p) => [p.field, missing(p.field) ? `${p.field} is required` : p.message]));
+  return { value, errors: [...first].map(([field, text]) => ({ field, text, href: `#${fieldId(field)}` })) };
 }
 
 /** A refusal by a service (the process, access rules) as the one error of a form; rethrows anything else. */

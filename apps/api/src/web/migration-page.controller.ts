@@ -1,30 +1,19 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpStatus,
-  Param,
-  Post,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-  VERSION_NEUTRAL,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards, VERSION_NEUTRAL } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { DataSource, Repository } from 'typeorm';
 import { graphFor, type IdpStatus, type MilestoneDefinition } from '@idp/domain';
 import { MigrationEntity } from '@idp/persistence';
-import { Page, roleInMigration, type Participation } from '../auth/access';
-import { ProblemException, problemType } from '../common/problem';
+import { Page, type Participation } from '../auth/access';
+import { ProblemException } from '../common/problem';
 import { MilestoneReportDto, ReasonDto, ReplanDto, RoundOutcomeDto, SignOffDto } from '../migrations/dto/commands.dto';
 import { MigrationsService } from '../migrations/migrations.service';
 import { PortfolioService } from '../migrations/portfolio.service';
 import { ProcessCommandsService } from '../migrations/process-commands.service';
 import { byField, refusalOf, validateForm, type FormError } from './forms';
 import { layoutLocals, PageErrorFilter, SignedInGuard, type PageRequest } from './pages';
+import { participationOf } from './participation';
 import {
   formatDate,
   formatDateTime,
@@ -37,7 +26,6 @@ import {
   STATE_LABELS,
 } from './presenters';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PLANNERS = ['icb', 'delivery-partner'];
 const STATE_TAGS: Record<string, string> = {
   done: 'nhsuk-tag--green',
@@ -212,25 +200,8 @@ export class MigrationPageController {
     res.redirect(303, `/migrations/${p.migration.id}`);
   }
 
-  /** The viewer's part in the migration, as the API's guard decides it: not theirs is "not found". */
-  private async participation(req: PageRequest, id: string, roles?: string[]): Promise<Participation> {
-    const migration = UUID.test(id) ? await this.rows.findOneBy({ id }) : null;
-    const role = migration ? roleInMigration(req.caller!, migration) : undefined;
-    if (!migration || !role) {
-      throw new ProblemException(HttpStatus.NOT_FOUND, {
-        type: problemType('not-found'),
-        title: 'Migration not found',
-        detail: 'There is no such migration, or your organisation does not take part in it.',
-      });
-    }
-    if (roles && !roles.includes(role)) {
-      throw new ProblemException(HttpStatus.FORBIDDEN, {
-        type: problemType('forbidden'),
-        title: 'You cannot do this',
-        detail: `In this migration your organisation is the ${ROLE_LABELS[role] ?? role}; this is for the ${roles.map((r) => ROLE_LABELS[r]).join(' or ')}.`,
-      });
-    }
-    return { migration, role };
+  private participation(req: PageRequest, id: string, roles?: string[]): Promise<Participation> {
+    return participationOf(this.rows, req, id, roles);
   }
 
   private async render(

@@ -199,3 +199,62 @@ export function ganttChart(input: {
   const desc = `${scale.unit[0].toUpperCase()}${scale.unit.slice(1)} from kickoff on ${formatDateTime(input.kickoff)}${scale.calendar ? '' : ' (compressed time for a demonstration)'}. Planned go-live ${formatDate(input.plannedGoLive)}, forecast ${formatDate(input.forecastGoLive)}. Grey bars are the plan, coloured bars what happened.`;
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${left + width + 30} ${height}" width="100%" role="img" aria-labelledby="gantt-title gantt-desc"><title id="gantt-title">Plan against actual, in ${scale.unit}</title><desc id="gantt-desc">${esc(desc)}</desc>${axis}${rows.join('')}${marker(scale.at(input.now), 'now', '#330072', 0)}${goLive}</svg>`;
 }
+
+/** "Demographics and registration" for `demographics-and-registration`. */
+export const labelOf = (key: string) => `${key[0].toUpperCase()}${key.slice(1)}`.replace(/-/g, ' ');
+
+/** "97.5%", or "–" when there is nothing to measure yet. */
+export const formatPercent = (value: number | null | undefined) => (value == null ? '–' : `${value}%`);
+
+/**
+ * Completeness and accuracy of each data-check round as paired bars against the pass thresholds (dashed lines),
+ * each bar labelled with its figure: the table beside it carries the same numbers for screen readers.
+ */
+export function dataCheckChart(
+  rounds: Array<{ round: number; completenessPercent: number | null; accuracyPercent: number | null }>,
+  thresholds: { completenessPercent: number; accuracyPercent: number },
+): string {
+  const left = 150;
+  const width = 400;
+  const bar = 18;
+  const row = 2 * bar + 18;
+  const height = rounds.length * row + 46;
+  const x = (percent: number) => left + (percent / 100) * width;
+  const measures = [
+    { key: 'completenessPercent', label: 'Completeness', fill: '#005eb8' },
+    { key: 'accuracyPercent', label: 'Accuracy', fill: '#330072' },
+  ] as const;
+  const bars = rounds.map((r, i) => {
+    const y = 8 + i * row;
+    const pair = measures.map((m, j) => {
+      const value = r[m.key];
+      const top = y + j * bar;
+      const shown = value == null ? 'not measured yet' : `${value}%`;
+      return `<text x="${left - 8}" y="${top + 13}" text-anchor="end" font-size="12" fill="#212b32">Round ${r.round} ${m.label.toLowerCase()}</text>${
+        value == null
+          ? ''
+          : `<rect x="${left}" y="${top + 2}" width="${Math.max(1, x(value) - left)}" height="${bar - 4}" fill="${m.fill}"><title>Round ${r.round} ${m.label.toLowerCase()}: ${shown}</title></rect>`
+      }<text x="${value == null ? left + 4 : Math.min(x(value), left + width - 40) + 4}" y="${top + 13}" font-size="12" fill="${value == null || x(value) > left + width - 40 ? '#fff' : '#212b32'}">${shown}</text>`;
+    });
+    return pair.join('');
+  });
+  const lines = measures
+    .map((m) => {
+      const at = x(thresholds[m.key]);
+      return `<line x1="${at}" y1="4" x2="${at}" y2="${height - 36}" stroke="${m.fill}" stroke-width="2" stroke-dasharray="4 3"/>`;
+    })
+    .join('');
+  const legend = measures
+    .map(
+      (m, i) =>
+        `<rect x="${left + i * 200}" y="${height - 24}" width="14" height="14" fill="${m.fill}"/><text x="${left + i * 200 + 20}" y="${height - 12}" font-size="12" fill="#212b32">${m.label} (pass at ${thresholds[m.key]}%)</text>`,
+    )
+    .join('');
+  const summary = rounds
+    .map(
+      (r) =>
+        `Round ${r.round}: completeness ${formatPercent(r.completenessPercent)}, accuracy ${formatPercent(r.accuracyPercent)}`,
+    )
+    .join('. ');
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${left + width + 20} ${height}" width="100%" role="img" aria-labelledby="data-check-chart-title data-check-chart-desc"><title id="data-check-chart-title">Completeness and accuracy per round against the pass thresholds</title><desc id="data-check-chart-desc">${esc(`${summary}. Pass thresholds: completeness ${thresholds.completenessPercent}%, accuracy ${thresholds.accuracyPercent}%.`)}</desc>${bars.join('')}${lines}${legend}</svg>`;
+}
