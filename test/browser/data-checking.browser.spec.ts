@@ -142,6 +142,8 @@ describe('the data-checking page, in Chromium', () => {
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
     const mail = await eventually(async () => mails.slice(before).find((m) => m.to.includes(email)), 10_000, 100);
     await page.goto(/(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text)![1]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
     return { context, page };
   }
 

@@ -1,3 +1,4 @@
+import { ukLocalToIso } from '../../../apps/api/src/web/migration-page.controller';
 import { RecordChecksDto, TestCriterionInputDto } from '../../../apps/api/src/data-checking/dto/requests.dto';
 import { ReasonDto, ReplanDto } from '../../../apps/api/src/migrations/dto/commands.dto';
 import { ProblemException } from '../../../apps/api/src/common/problem';
@@ -66,5 +67,17 @@ describe('sign-in configuration', () => {
     expect(() => validateEnvironment({ ...base, SESSION_SECRET: 'short' })).toThrow(
       /SESSION_SECRET must be at least 32/,
     );
+  });
+});
+
+describe('training start entered on the page (UK time)', () => {
+  it('is an hour ahead of UTC in British Summer Time and equal to it in winter', () => {
+    expect(ukLocalToIso('2027-06-14T10:00')).toBe('2027-06-14T09:00:00.000Z');
+    expect(ukLocalToIso('2027-01-12T10:00')).toBe('2027-01-12T10:00:00.000Z');
+  });
+
+  it('passes anything else on for the form check to refuse', () => {
+    expect(ukLocalToIso('2027-02-30T10:00')).toBe('2027-02-30T10:00');
+    expect(ukLocalToIso('tomorrow')).toBe('tomorrow');
   });
 });

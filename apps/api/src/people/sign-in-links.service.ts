@@ -54,6 +54,12 @@ export class SignInLinksService implements OnModuleDestroy {
     });
   }
 
+  /** Whether a link would still sign someone in (unknown, used and expired links would not); uses nothing up. */
+  async isUsable(token: string): Promise<boolean> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
+    return this.tokens.existsBy({ tokenHash: hashToken(token), usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
+  }
+
   /** The person a link signs in, using it up; undefined for an unknown, used or expired link. */
   async redeem(token: string): Promise<Person | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;

@@ -1,3 +1,4 @@
+import { londonTimeToEpochMs } from '@idp/domain';
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards, VERSION_NEUTRAL } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -7,7 +8,9 @@ import { graphFor, type IdpStatus, type MilestoneDefinition } from '@idp/domain'
 import { MigrationEntity } from '@idp/persistence';
 import { Page, type Participation } from '../auth/access';
 import { ProblemException } from '../common/problem';
-import { MilestoneReportDto, ReasonDto, ReplanDto, RoundOutcomeDto, SignOffDto } from '../migrations/dto/commands.dto';
+import { MilestoneReportDto, ReasonDto, ReplanDto, RoundOutcomeDto } from '../migrations/dto/commands.dto';
+import { SignOffDeclarationDto } from '../data-checking/dto/requests.dto';
+import { SignOffService } from '../data-checking/sign-off.service';
 import { MigrationsService } from '../migrations/migrations.service';
 import { PortfolioService } from '../migrations/portfolio.service';
 import { ProcessCommandsService } from '../migrations/process-commands.service';
@@ -54,6 +57,7 @@ export class MigrationPageController {
     private readonly migrations: MigrationsService,
     private readonly portfolio: PortfolioService,
     private readonly commands: ProcessCommandsService,
+    private readonly signOffs: SignOffService,
   ) {}
 
   @Get(':id')
@@ -82,7 +86,7 @@ export class MigrationPageController {
       trainedUsers: body.trainedUsers ? Number(body.trainedUsers) : undefined,
       trainingSession: body.trainingStartsAt
         ? {
-            startsAt: body.trainingStartsAt.length === 16 ? `${body.trainingStartsAt}:00Z` : body.trainingStartsAt,
+            startsAt: ukLocalToIso(body.trainingStartsAt),
             durationMinutes: Number(body.trainingDurationMinutes || 0),
             location: body.trainingLocation || undefined,
           }
@@ -169,8 +173,9 @@ export class MigrationPageController {
   ) {
     const p = await this.participation(req, id, ['practice']);
     const fields = { clinicalLeadName: body.clinicalLeadName, declarationAccepted: body.declarationAccepted === 'yes' };
-    await this.act(req, res, p, { form: 'sign-off' }, SignOffDto, fields, (dto) =>
-      this.commands.signOff(p, req.caller!, dto),
+    // The same sign-off as the API and the data-checking page: the workflow update plus the declaration record.
+    await this.act(req, res, p, { form: 'sign-off' }, SignOffDeclarationDto, fields, (dto) =>
+      this.signOffs.signOff(p, req.caller!, dto),
     );
   }
 
@@ -327,4 +332,18 @@ function nextActionsOf(status: IdpStatus | undefined, defs: Map<string, Mileston
       overdue: a.state === 'overdue',
     })),
   );
+}
+
+/**
+ * The form's `datetime-local` value ("2027-06-14T10:00") is UK time, so in summer it is an hour ahead of UTC.
+ * Anything else is passed on for the DTO to refuse with its own message.
+ */
+export function ukLocalToIso(value: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!match) return value;
+  try {
+    return new Date(londonTimeToEpochMs(match[1]!, Number(match[2]), Number(match[3]))).toISOString();
+  } catch {
+    return value; // not a real date or time: the DTO refuses it with its own message
+  }
 }

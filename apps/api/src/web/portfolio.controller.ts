@@ -1,6 +1,6 @@
+import { toCsv } from '../data-checking/csv';
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
 import { STAGES } from '@idp/domain';
 import { Page } from '../auth/access';
@@ -107,7 +107,7 @@ export class PortfolioController {
   @Get('portfolio.csv')
   async csv(@Req() req: PageRequest, @Res() res: Response, @Query() query: PortfolioQuery): Promise<void> {
     const { filter, order } = await this.filterOf(query);
-    const records: unknown[][] = [];
+    const records: Array<Array<string | number>> = [];
     for (let page = 1; ; page += 1) {
       const listing = await this.portfolio.list(
         req.caller!,
@@ -157,7 +157,8 @@ export class PortfolioController {
     res
       .type('text/csv; charset=utf-8')
       .attachment(`idp-portfolio-${new Date().toISOString().slice(0, 10)}.csv`)
-      .send(stringify([header, ...records]));
+      // Practice names are free text: cells a spreadsheet would run as a formula are neutralised.
+      .send(toCsv([header, ...records]));
   }
 
   @Get('migrations/new')

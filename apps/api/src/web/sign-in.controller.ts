@@ -67,19 +67,37 @@ export class SignInController {
     res.render('sign-in-sent.njk', { ...layoutLocals(req, res, ''), email });
   }
 
+  /**
+   * The emailed link shows a button and signs in only when it is pressed: mail scanners (Microsoft Safe Links in
+   * NHSmail) open links before the person does, and a GET that used the link up would leave them a dead one.
+   */
   @Get('sign-in/link')
-  async redeem(@Req() req: PageRequest, @Res() res: Response, @Query('token') token?: string): Promise<void> {
+  async confirm(@Req() req: PageRequest, @Res() res: Response, @Query('token') token?: string): Promise<void> {
+    if (!this.emailSignIn || typeof token !== 'string' || !(await this.links.isUsable(token))) {
+      this.deadLink(req, res);
+      return;
+    }
+    res.render('sign-in-confirm.njk', { ...layoutLocals(req, res, ''), token });
+  }
+
+  @Post('sign-in/link')
+  async redeem(@Req() req: PageRequest, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
+    const token = body?.token;
     const person = this.emailSignIn && typeof token === 'string' ? await this.links.redeem(token) : undefined;
     if (!person) {
-      res.status(400).render('error.njk', {
-        ...layoutLocals(req, res, ''),
-        title: 'This sign-in link does not work',
-        message: 'Links work once, for 15 minutes. Ask for a new one on the sign-in page.',
-        link: { href: '/sign-in', text: 'Sign in' },
-      });
+      this.deadLink(req, res);
       return;
     }
     await this.signIn(req, res, person, undefined);
+  }
+
+  private deadLink(req: PageRequest, res: Response): void {
+    res.status(400).render('error.njk', {
+      ...layoutLocals(req, res, ''),
+      title: 'This sign-in link does not work',
+      message: 'Links work once, for 15 minutes. Ask for a new one on the sign-in page.',
+      link: { href: '/sign-in', text: 'Sign in' },
+    });
   }
 
   @Get('sign-in/oidc')
@@ -131,7 +149,9 @@ export class SignInController {
   @Post('sign-out')
   signOut(@Req() req: PageRequest, @Res() res: Response): void {
     req.session.destroy(() => {
-      res.clearCookie(req.secure ? '__Host-idp.sid' : 'idp.sid');
+      // The name and attributes the cookie was set with (setup-web.ts): browsers keep a __Host- cookie otherwise.
+      const secure = this.config.get('PUBLIC_BASE_URL', { infer: true }).startsWith('https:');
+      res.clearCookie(secure ? '__Host-idp.sid' : 'idp.sid', { httpOnly: true, sameSite: 'lax', secure, path: '/' });
       res.redirect(303, '/sign-in?signedOut=1');
     });
   }
