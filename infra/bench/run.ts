@@ -462,6 +462,7 @@ async function main(): Promise<void> {
       OPERATOR_API_KEY: operatorKey,
       ALLOW_COMPRESSED_TIME: 'false',
       DATA_ENCRYPTION_KEY: generateEncryptionKey(),
+      SESSION_SECRET: randomBytes(32).toString('base64'),
       ...config.appEnv,
     };
     // The worker starts after the kickoff rounds (unless BENCH_WORKER_DURING_KICKOFFS=1): they compare two ways of
