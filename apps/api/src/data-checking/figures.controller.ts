@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentCaller, CurrentParticipation, type Participation } from '../auth/access';
 import { ApiIdempotencyKey, ApiMigrationId } from '../common/api-docs';
 import { idempotencyKey } from '../migrations/migrations.controller';
@@ -40,6 +40,11 @@ export class DataCheckFiguresController {
   })
   @ApiMigrationId()
   @ApiParam({ name: 'round', description: 'The current round.', schema: { type: 'integer', minimum: 1, maximum: 100 } })
+  @ApiBody({
+    type: ComputedOutcomeDto,
+    required: false,
+    description: 'Optional: the remedy (needed when the figures fail the round) and a note.',
+  })
   @ApiOkResponse({ type: ComputedOutcomeResultDto, description: 'Recorded in the process.' })
   @ChangeProblems(
     'Not the current round (`RoundNotCurrent`), checks outstanding (`ChecksIncomplete`), or refused by the process (`RoundNotReady`, `MigrationClosed`, …).',
