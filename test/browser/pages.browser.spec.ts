@@ -391,6 +391,24 @@ describe('pages for people, in Chromium', () => {
     await context.close();
   });
 
+  it('sends one person at most three unused links at a time, with the same answer on the page', async () => {
+    await db.query(`UPDATE sign_in_token SET used_at = now() WHERE used_at IS NULL`);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const before = mails.length;
+    for (let i = 0; i < 4; i += 1) {
+      await page.goto(`${base}/sign-in`);
+      await page.getByLabel('Email address').fill(people.icb);
+      await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+      await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    }
+    await eventually(async () => mails.slice(before).filter((m) => m.to.includes(people.icb)).length >= 3, 10_000, 100);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(mails.slice(before).filter((m) => m.to.includes(people.icb))).toHaveLength(3);
+    await db.query(`UPDATE sign_in_token SET used_at = now() WHERE used_at IS NULL`);
+    await context.close();
+  });
+
   it('an unknown address gets the same answer as a known one, and no email', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -357,7 +357,14 @@ headers = { Authorization = "${bearer(OPERATOR_KEY)}" }
         ...(process.env.SCHEMATHESIS_ARGS?.split(/\s+/).filter(Boolean) ?? []),
       ];
       const started = Date.now();
-      const { code, output } = await run(st, args, { cwd: workDir, timeoutMs: RUN_TIMEOUT_MS });
+      let { code, output } = await run(st, args, { cwd: workDir, timeoutMs: RUN_TIMEOUT_MS });
+      // Schemathesis 4.32 now and then trips over its own generator (a Hypothesis "AST constructor recursion depth
+      // mismatch" runtime error) without any check failing: such a run says nothing about the API, so it is run
+      // again, once. A run with any failed check fails the test at once.
+      if (code !== 0 && /Runtime Error: \d+/.test(output) && !/FAILURES|Failures:/.test(output)) {
+        process.stderr.write('[schemathesis] internal runtime error and no failed check: running it again\n');
+        ({ code, output } = await run(st, args, { cwd: workDir, timeoutMs: RUN_TIMEOUT_MS }));
+      }
       if (process.env.TEST_VERBOSE) process.stderr.write(`[schemathesis] ${Date.now() - started} ms\n`);
       if (code !== 0) throw new Error(`schemathesis exited with ${code}:\n\n${output}`);
       expect(output).toMatch(/\d+ passed/);

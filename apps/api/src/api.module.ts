@@ -27,11 +27,12 @@ import { WebModule } from './web/web.module';
       inject: [ConfigService],
       useFactory: (config: ConfigService<Environment, true>) => ({
         throttlers: [{ ttl: 60_000, limit: config.getOrThrow('RATE_LIMIT_PER_MINUTE', { infer: true }) }],
-        // Per API key when there is one (a supplier's integration and its staff share an address), else per address.
+        // Per API key on the API (a supplier's integration and its staff share an address), else per address:
+        // pages ignore the Authorization header, so a made-up one there must not buy a fresh allowance.
         getTracker: (raw: Record<string, unknown>) => {
           const req = raw as unknown as Request;
           const auth = req.headers.authorization;
-          return typeof auth === 'string' && auth.length > 20
+          return req.path.startsWith('/v1/') && typeof auth === 'string' && auth.length > 20
             ? `key:${createHash('sha256').update(auth).digest('hex').slice(0, 32)}`
             : `ip:${req.ip}`;
         },

@@ -8,6 +8,7 @@ import type { Environment } from '@idp/config';
 import { SignInTokenEntity } from '@idp/persistence';
 import { UsersService, type Person } from './users.service';
 
+const MAX_OUTSTANDING_LINKS = 3;
 const VALID_FOR_MS = 15 * 60_000;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -33,6 +34,17 @@ export class SignInLinksService implements OnModuleDestroy {
   async send(email: string): Promise<void> {
     const person = await this.users.findActiveByEmail(email);
     if (!person) return;
+    // Someone typing another person's address again and again must not flood their inbox: while three links
+    // are out unused (each lasts 15 minutes), no fourth is sent. The page answers the same either way.
+    const outstanding = await this.tokens.countBy({
+      userId: person.id,
+      usedAt: IsNull(),
+      expiresAt: MoreThan(new Date()),
+    });
+    if (outstanding >= MAX_OUTSTANDING_LINKS) {
+      this.logger.warn({ msg: 'sign-in link not sent: three unused links are still out for this person' });
+      return;
+    }
     const token = randomBytes(32).toString('base64url');
     await this.tokens.insert({
       tokenHash: hashToken(token),
