@@ -1,9 +1,8 @@
+import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../support/smtp-catcher';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { call, freePort } from '../support/api-process';
 import { expectAccessible, launchChromium, screenshot } from '../support/browser';
@@ -20,8 +19,8 @@ import { eventually } from '../support/worker-harness';
  * gives an error summary on the same page, never a 500; every page state passes axe; no NHS number reaches the logs.
  */
 describe('the data-checking page, in Chromium', () => {
-  const mails: Array<{ to: string; text: string }> = [];
-  let smtp: SMTPServer;
+  let smtp: SmtpCatcher;
+  let mails: CaughtMail[];
   let db: DataSource;
   let parties: Parties;
   let api: ChildProcess;
@@ -56,19 +55,8 @@ describe('the data-checking page, in Chromium', () => {
   };
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((mail) =>
-            mails.push({ to: String(mail.to && 'text' in mail.to ? mail.to.text : ''), text: mail.text ?? '' }),
-          )
-          .then(() => callback(), callback);
-      },
-    });
-    const smtpPort = await freePort();
-    await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+    smtp = await startSmtpCatcher();
+    mails = smtp.mails;
 
     db = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL }).initialize();
     parties = await seedIsolatedParties(db);
@@ -84,12 +72,12 @@ describe('the data-checking page, in Chromium', () => {
       ...queue,
       PORT: String(port),
       PUBLIC_BASE_URL: base,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: smtp.url,
       LOG_LEVEL: 'info',
     });
     api.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
     api.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
-    worker = spawnApp('worker', { ...queue, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` });
+    worker = spawnApp('worker', { ...queue, SMTP_URL: smtp.url });
     await eventually(async () => (await fetch(`${base}/health`)).status === 200, 30_000, 200);
     browser = await launchChromium();
 
@@ -121,7 +109,7 @@ describe('the data-checking page, in Chromium', () => {
       }
     }
     await db?.destroy();
-    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+    await smtp?.stop();
   });
 
   /** Signs in through an emailed link, read from the SMTP server, in a fresh browser context. */
@@ -140,8 +128,12 @@ describe('the data-checking page, in Chromium', () => {
     const before = mails.length;
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    const mail = await eventually(async () => mails.slice(before).find((m) => m.to.includes(email)), 10_000, 100);
-    await page.goto(/(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text)![1]);
+    const mail = await eventually(
+      async () => mails.slice(before).find((m) => m.recipients.includes(email)),
+      10_000,
+      100,
+    );
+    await page.goto(/(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text ?? '')![1]);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
     return { context, page };

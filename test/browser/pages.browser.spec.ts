@@ -1,9 +1,8 @@
+import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../support/smtp-catcher';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { call, freePort } from '../support/api-process';
 import { expectAccessible, launchChromium, screenshot } from '../support/browser';
@@ -17,8 +16,8 @@ import { eventually, randomOdsCode } from '../support/worker-harness';
  * and the ICB sees it on its portfolio. Every page passes axe's WCAG 2.2 AA rules without serious violations.
  */
 describe('pages for people, in Chromium', () => {
-  const mails: Array<{ to: string; text: string }> = [];
-  let smtp: SMTPServer;
+  let smtp: SmtpCatcher;
+  let mails: CaughtMail[];
   let db: DataSource;
   let parties: Parties;
   let api: ChildProcess;
@@ -44,19 +43,8 @@ describe('pages for people, in Chromium', () => {
   }
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((mail) =>
-            mails.push({ to: String(mail.to && 'text' in mail.to ? mail.to.text : ''), text: mail.text ?? '' }),
-          )
-          .then(() => callback(), callback);
-      },
-    });
-    const smtpPort = await freePort();
-    await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+    smtp = await startSmtpCatcher();
+    mails = smtp.mails;
 
     db = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL }).initialize();
     parties = await seedIsolatedParties(db);
@@ -80,13 +68,13 @@ describe('pages for people, in Chromium', () => {
     api = spawnApp('api', {
       PORT: String(port),
       PUBLIC_BASE_URL: base,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: smtp.url,
       OIDC_ISSUER_URL: `http://127.0.0.1:${oidcPort}`,
       OIDC_CLIENT_ID: 'idp-web',
       OIDC_CLIENT_SECRET: 'browser-test-secret',
       ALLOW_COMPRESSED_TIME: 'true',
     });
-    worker = spawnApp('worker', { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` });
+    worker = spawnApp('worker', { SMTP_URL: smtp.url });
     await eventually(async () => (await fetch(`${base}/health`)).status === 200, 30_000, 200);
     await eventually(
       async () => (await fetch(`http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`)).ok,
@@ -105,7 +93,7 @@ describe('pages for people, in Chromium', () => {
       }
     }
     await db?.destroy();
-    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+    await smtp?.stop();
   });
 
   /** Signs in through an emailed link, read from the SMTP server, in a fresh browser context. */
@@ -117,8 +105,12 @@ describe('pages for people, in Chromium', () => {
     const before = mails.length;
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    const mail = await eventually(async () => mails.slice(before).find((m) => m.to.includes(email)), 10_000, 100);
-    const link = /(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text)![1];
+    const mail = await eventually(
+      async () => mails.slice(before).find((m) => m.recipients.includes(email)),
+      10_000,
+      100,
+    );
+    const link = /(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text ?? '')![1];
     await page.goto(link);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
@@ -348,11 +340,11 @@ describe('pages for people, in Chromium', () => {
     const before = mails.length;
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     const mail = await eventually(
-      async () => mails.slice(before).find((m) => m.to.includes(people.practice)),
+      async () => mails.slice(before).find((m) => m.recipients.includes(people.practice)),
       10_000,
       100,
     );
-    const link = /(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text)![1];
+    const link = /(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text ?? '')![1];
     // A mail scanner (Safe Links) opens the link first: that must not use it up.
     const scanner = await browser.newContext();
     expect((await scanner.request.get(link)).status()).toBe(200);
@@ -381,12 +373,12 @@ describe('pages for people, in Chromium', () => {
     await page.getByLabel('Email address').fill(people.practice);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     const mail = await eventually(
-      async () => mails.slice(before).find((m) => m.to.includes(people.practice)),
+      async () => mails.slice(before).find((m) => m.recipients.includes(people.practice)),
       10_000,
       100,
     );
     await db.query(`UPDATE sign_in_token SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`);
-    const response = await page.goto(/(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text)![1]);
+    const response = await page.goto(/(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text ?? '')![1]);
     expect(response?.status()).toBe(400);
     await context.close();
   });
@@ -402,9 +394,13 @@ describe('pages for people, in Chromium', () => {
       await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
       await page.getByRole('heading', { name: 'Check your email' }).waitFor();
     }
-    await eventually(async () => mails.slice(before).filter((m) => m.to.includes(people.icb)).length >= 3, 10_000, 100);
+    await eventually(
+      async () => mails.slice(before).filter((m) => m.recipients.includes(people.icb)).length >= 3,
+      10_000,
+      100,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(mails.slice(before).filter((m) => m.to.includes(people.icb))).toHaveLength(3);
+    expect(mails.slice(before).filter((m) => m.recipients.includes(people.icb))).toHaveLength(3);
     await db.query(`UPDATE sign_in_token SET used_at = now() WHERE used_at IS NULL`);
     await context.close();
   });
@@ -418,7 +414,7 @@ describe('pages for people, in Chromium', () => {
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
     await page.getByLabel('Email address').waitFor({ state: 'detached' });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(mails.filter((m) => m.to.includes(people.unknown))).toEqual([]);
+    expect(mails.filter((m) => m.recipients.includes(people.unknown))).toEqual([]);
     await context.close();
   });
 

@@ -1,44 +1,27 @@
+import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../support/smtp-catcher';
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from '@idp/config';
 import type { Alert, Participant } from '@idp/domain';
 import { NotificationsModule, NotificationService, type MessageContext } from '@idp/notifications';
-import { freePort } from '../support/api-process';
 
 /*
  * Email notifications delivered for real: through nodemailer to an SMTP server this test runs, parsed back with
  * mailparser. The outbox makes a repeated send a no-op and records a refusing server.
  */
 describe('email notifications over SMTP', () => {
-  const received: ParsedMail[] = [];
-  let refuse = false;
-  let smtp: SMTPServer;
+  let received: CaughtMail[];
+  let smtp: SmtpCatcher;
   let app: INestApplicationContext;
   let service: NotificationService;
   let db: DataSource;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) {
-        if (refuse) {
-          stream.resume();
-          stream.on('end', () => callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 })));
-          return;
-        }
-        simpleParser(stream)
-          .then((mail) => received.push(mail))
-          .then(() => callback(), callback);
-      },
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
-    process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+    smtp = await startSmtpCatcher();
+    received = smtp.mails;
+    process.env.SMTP_URL = smtp.url;
     process.env.SMTP_FROM = 'IDP Orchestrator <idp@test.example>';
     const moduleRef = await Test.createTestingModule({
       imports: [AppConfigModule.forRoot(), NotificationsModule],
@@ -50,7 +33,7 @@ describe('email notifications over SMTP', () => {
 
   afterAll(async () => {
     await app?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.stop();
     delete process.env.SMTP_URL;
   });
 
@@ -125,7 +108,7 @@ describe('email notifications over SMTP', () => {
   it('records a refusing mail server in the outbox and delivers on a later try', async () => {
     const migrationId = randomUUID();
     const alert = invitation();
-    refuse = true;
+    smtp.refuse = true;
     const failed = await service.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
@@ -138,7 +121,7 @@ describe('email notifications over SMTP', () => {
     expect(row).toMatchObject({ status: 'failed', attempts: 1 });
     expect(row.last_error).toContain('mailbox unavailable');
 
-    refuse = false;
+    smtp.refuse = false;
     const before = received.length;
     const retried = await service.send(
       migrationId,

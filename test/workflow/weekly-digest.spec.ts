@@ -1,12 +1,10 @@
+import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../support/smtp-catcher';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import type { DataSource } from 'typeorm';
 import { ensureWeeklyDigestSchedule, WEEKLY_DIGEST_SCHEDULE_ID } from '@idp/temporal';
 import type { weeklyDigest } from '@idp/workflows';
 import { startActivitiesWorker, type ActivitiesWorker } from '../support/activities-worker';
-import { freePort } from '../support/api-process';
 import { createParty, unusedIcbCode } from '../support/parties';
 import { exited, spawnApp } from '../support/processes';
 import { eventually, randomOdsCode } from '../support/worker-harness';
@@ -18,8 +16,8 @@ import { eventually, randomOdsCode } from '../support/worker-harness';
  * sends nothing twice.
  */
 describe('the weekly digest', () => {
-  const mail: ParsedMail[] = [];
-  let smtp: SMTPServer;
+  let smtp: SmtpCatcher;
+  let mail: CaughtMail[];
   let worker: ActivitiesWorker;
   let db: DataSource;
   let client: Client;
@@ -30,18 +28,9 @@ describe('the weekly digest', () => {
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((m) => mail.push(m))
-          .then(() => callback(), callback);
-      },
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
-    process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+    smtp = await startSmtpCatcher();
+    mail = smtp.mails;
+    process.env.SMTP_URL = smtp.url;
     process.env.PUBLIC_BASE_URL = 'https://idp.example.nhs.uk';
     worker = await startActivitiesWorker();
     ({ db, client, taskQueue } = worker);
@@ -49,7 +38,7 @@ describe('the weekly digest', () => {
 
   afterAll(async () => {
     await worker?.stop();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.stop();
     process.env = saved;
   });
 

@@ -40,7 +40,7 @@ import { SignOffPackService } from '../data-checking/sign-off-pack.service';
 import { SignOffService } from '../data-checking/sign-off.service';
 import { TestCriteriaService } from '../data-checking/test-criteria.service';
 import { MigrationsService } from '../migrations/migrations.service';
-import { byField, refusalOf, validateForm, type FormError } from './forms';
+import { byField, refusalOf, submitForm, type FormError } from './forms';
 import { layoutLocals, PageErrorFilter, SignedInGuard, type PageRequest } from './pages';
 import { participationOf } from './participation';
 import { dataCheckChart, formatDateTime, formatPercent, labelOf, ROLE_LABELS, STAGE_LABELS } from './presenters';
@@ -244,18 +244,16 @@ export class DataCheckingPageController {
         return { field: `${name}-${category}`, text, href: `#checks-${patientId}-${name}-${category}` };
       });
     const fields = Object.fromEntries(Object.entries(body).filter(([k]) => k !== '_csrf'));
-    const { value, errors } = await validateForm(RecordChecksDto, { checks });
     const failed = { form: 'checks' as const, key: patientId, fields };
-    if (errors.length) return this.render(req, res, p, 400, { ...failed, errors: toCategory(errors) });
-    try {
-      await this.checks.submit(p, req.caller!, value);
-    } catch (error) {
-      const status = error instanceof ProblemException ? error.getStatus() : 500;
-      return this.render(req, res, p, status, { ...failed, errors: toCategory(refusalOf(error, 'checks')) });
-    }
-    const mismatches = checks.filter((c) => c.result === 'mismatch').length;
-    req.session.flash = `${checks.length} check${checks.length === 1 ? '' : 's'} saved${mismatches ? `; ${mismatches} mismatch${mismatches === 1 ? '' : 'es'} logged as issues` : ''}.`;
-    res.redirect(303, `${this.url(p)}#checks-${patientId}`);
+    await submitForm(RecordChecksDto, { checks }, (value) => this.checks.submit(p, req.caller!, value), {
+      refusalField: 'checks',
+      again: (status, errors) => this.render(req, res, p, status, { ...failed, errors: toCategory(errors) }),
+      done: () => {
+        const mismatches = checks.filter((c) => c.result === 'mismatch').length;
+        req.session.flash = `${checks.length} check${checks.length === 1 ? '' : 's'} saved${mismatches ? `; ${mismatches} mismatch${mismatches === 1 ? '' : 'es'} logged as issues` : ''}.`;
+        res.redirect(303, `${this.url(p)}#checks-${patientId}`);
+      },
+    });
   }
 
   @Post('issues')
@@ -404,16 +402,13 @@ export class DataCheckingPageController {
     const prefix = `${which.form}${which.key ? `-${which.key}` : ''}`;
     const linked = (errors: FormError[]) =>
       errors.map((e) => ({ ...e, href: e.field === 'form' ? `#${prefix}` : `#${prefix}-${e.field}` }));
-    const { value, errors } = await validateForm(dto, fields);
-    if (errors.length) return this.render(req, res, p, 400, { ...which, errors: linked(errors), fields });
-    try {
-      await run(value);
-    } catch (error) {
-      const status = error instanceof ProblemException ? error.getStatus() : 500;
-      return this.render(req, res, p, status, { ...which, errors: linked(refusalOf(error)), fields });
-    }
-    req.session.flash = typeof done === 'string' ? done : done();
-    res.redirect(303, `${this.url(p)}#${prefix}`);
+    await submitForm(dto, fields, run, {
+      again: (status, errors) => this.render(req, res, p, status, { ...which, errors: linked(errors), fields }),
+      done: () => {
+        req.session.flash = typeof done === 'string' ? done : done();
+        res.redirect(303, `${this.url(p)}#${prefix}`);
+      },
+    });
   }
 
   private async render(

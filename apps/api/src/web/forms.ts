@@ -45,5 +45,32 @@ export function refusalOf(error: unknown, field = 'form'): FormError[] {
   throw error;
 }
 
+/**
+ * What every page form does: check the fields with the API's DTO, run the service, then either go on (`done`:
+ * flash and redirect) or show the page again (`again`) with the DTO's errors (400) or the service's refusal (its
+ * status; an error that is not a refusal propagates to the error page).
+ */
+export async function submitForm<T extends object>(
+  dto: new () => T,
+  fields: Record<string, unknown>,
+  run: (value: T) => Promise<unknown>,
+  outcome: {
+    again: (status: number, errors: FormError[]) => Promise<void>;
+    done: () => void;
+    /** Where a refusal without field errors is shown. */
+    refusalField?: string;
+  },
+): Promise<void> {
+  const { value, errors } = await validateForm(dto, fields);
+  if (errors.length) return outcome.again(400, errors);
+  try {
+    await run(value);
+  } catch (error) {
+    const refusal = refusalOf(error, outcome.refusalField);
+    return outcome.again((error as ProblemException).getStatus(), refusal);
+  }
+  outcome.done();
+}
+
 /** Errors keyed by field, for each input's own message. */
 export const byField = (errors: FormError[]) => Object.fromEntries(errors.map((e) => [e.field, e.text]));

@@ -7,14 +7,13 @@ import type { DataSource, Repository } from 'typeorm';
 import { graphFor, type IdpStatus, type MilestoneDefinition } from '@idp/domain';
 import { MigrationEntity } from '@idp/persistence';
 import { Page, type Participation } from '../auth/access';
-import { ProblemException } from '../common/problem';
 import { MilestoneReportDto, ReasonDto, ReplanDto, RoundOutcomeDto } from '../migrations/dto/commands.dto';
 import { SignOffDeclarationDto } from '../data-checking/dto/requests.dto';
 import { SignOffService } from '../data-checking/sign-off.service';
 import { MigrationsService } from '../migrations/migrations.service';
 import { PortfolioService } from '../migrations/portfolio.service';
 import { ProcessCommandsService } from '../migrations/process-commands.service';
-import { byField, refusalOf, validateForm, type FormError } from './forms';
+import { byField, submitForm, type FormError } from './forms';
 import { layoutLocals, PageErrorFilter, SignedInGuard, type PageRequest } from './pages';
 import { participationOf } from './participation';
 import {
@@ -189,20 +188,13 @@ export class MigrationPageController {
     fields: Record<string, unknown>,
     run: (value: T) => Promise<unknown>,
   ): Promise<void> {
-    const { value, errors } = await validateForm(dto, fields);
-    if (errors.length) {
-      await this.render(req, res, p, 400, { ...failed, errors, fields });
-      return;
-    }
-    try {
-      await run(value);
-    } catch (error) {
-      const status = error instanceof ProblemException ? error.getStatus() : 500;
-      await this.render(req, res, p, status, { ...failed, errors: refusalOf(error), fields });
-      return;
-    }
-    req.session.flash = DONE[failed.form];
-    res.redirect(303, `/migrations/${p.migration.id}`);
+    await submitForm(dto, fields, run, {
+      again: (status, errors) => this.render(req, res, p, status, { ...failed, errors, fields }),
+      done: () => {
+        req.session.flash = DONE[failed.form];
+        res.redirect(303, `/migrations/${p.migration.id}`);
+      },
+    });
   }
 
   private participation(req: PageRequest, id: string, roles?: string[]): Promise<Participation> {
