@@ -12,3 +12,4 @@ export * from './entities/sign-in-token.entity';
 export * from './data-source';
 export * from './errors';
 export * from './persistence.module';
+export * from './prepared';
