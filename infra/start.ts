@@ -46,7 +46,11 @@ interface StepContext {
 
 const ROOT = repoRoot();
 const DIST = path.join(ROOT, 'dist');
-const DATA = path.join(ROOT, '.data');
+/**
+ * Where the embedded services keep their state (and the embedded default's secrets); `IDP_DATA_DIR` (environment or
+ * `.env`) moves it. Read when the steps run, after `.env` is loaded.
+ */
+const dataDir = () => path.resolve(ROOT, process.env.IDP_DATA_DIR || '.data');
 
 function log(message: string): void {
   process.stderr.write(`[start] ${message}\n`);
@@ -159,10 +163,12 @@ const steps: Step[] = [
       }
       const port = intFromEnv(env, 'EMBEDDED_PG_PORT', 5433);
       await assertPortFree(port, 'the embedded Postgres', 'set EMBEDDED_PG_PORT, or DATABASE_URL to use your own');
-      log(`starting embedded Postgres on port ${port} (data in ${path.relative(ROOT, path.join(DATA, 'postgres'))})`);
-      mkdirSync(DATA, { recursive: true });
+      log(
+        `starting embedded Postgres on port ${port} (data in ${path.relative(ROOT, path.join(dataDir(), 'postgres'))})`,
+      );
+      mkdirSync(dataDir(), { recursive: true });
       const pg = await startEmbeddedPostgres({
-        dataDir: path.join(DATA, 'postgres'),
+        dataDir: path.join(dataDir(), 'postgres'),
         port,
         persistent: true,
         detached: true,
@@ -171,7 +177,7 @@ const steps: Step[] = [
       env.DATABASE_URL = pg.url;
       embeddedPostgres = true;
       // The embedded database's encrypted fields are readable only with the key kept beside it.
-      env.DATA_ENCRYPTION_KEY ||= embeddedEncryptionKey(DATA);
+      env.DATA_ENCRYPTION_KEY ||= embeddedEncryptionKey(dataDir());
       summary.push(['Postgres', redactUrl(pg.url)]);
       return [{ name: 'postgres', stop: pg.stop, exited: pg.exited.then(describeExit) }];
     },
@@ -190,13 +196,13 @@ const steps: Step[] = [
       await assertPortFree(port, 'the Temporal dev server', hint);
       await assertPortFree(uiPort, 'the Temporal UI', hint);
       log(
-        `starting Temporal dev server on port ${port} (state in ${path.relative(ROOT, path.join(DATA, 'temporal.db'))})`,
+        `starting Temporal dev server on port ${port} (state in ${path.relative(ROOT, path.join(dataDir(), 'temporal.db'))})`,
       );
-      mkdirSync(DATA, { recursive: true });
+      mkdirSync(dataDir(), { recursive: true });
       const server = await startTemporalDevServer({
         port,
         uiPort,
-        dbFilename: path.join(DATA, 'temporal.db'),
+        dbFilename: path.join(dataDir(), 'temporal.db'),
         namespace,
         detached: true,
         stdio: (line) => process.stderr.write(`${colour('temporal')} ${line}\n`),
@@ -230,10 +236,10 @@ const steps: Step[] = [
       const webPort = intFromEnv(env, 'MAILDEV_WEB_PORT', 1080);
       await assertPortFree(smtpPort, 'the mail catcher', 'set MAILDEV_SMTP_PORT, or SMTP_URL for a real server');
       await assertPortFree(webPort, 'the mail inbox', 'set MAILDEV_WEB_PORT');
-      mkdirSync(path.join(DATA, 'mail'), { recursive: true });
+      mkdirSync(path.join(dataDir(), 'mail'), { recursive: true });
       const mail = startNodeService('mail', maildev, env, [
         ...['--smtp', String(smtpPort), '--ip', '127.0.0.1', '--web', String(webPort), '--web-ip', '127.0.0.1'],
-        ...['--mail-directory', path.join(DATA, 'mail'), '--silent'],
+        ...['--mail-directory', path.join(dataDir(), 'mail'), '--silent'],
       ]);
       for (let i = 0; i < 40 && !(await canConnect(smtpPort)); i += 1) await sleep(100);
       env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
@@ -272,7 +278,7 @@ const steps: Step[] = [
       if (!env.WORKFLOW_BUNDLE_PATH && existsSync(bundle)) env.WORKFLOW_BUNDLE_PATH = bundle;
       const api = builtEntry('apps/api/src/main.js');
       const worker = builtEntry('apps/worker/src/main.js');
-      env.SESSION_SECRET ||= embeddedSessionSecret(DATA);
+      env.SESSION_SECRET ||= embeddedSessionSecret(dataDir());
       log('starting API and worker');
       return [startNodeService('api', api, env), startNodeService('worker', worker, env)];
     },
