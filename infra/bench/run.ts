@@ -10,8 +10,8 @@
  *
  * Sizes come from BENCH_* variables (see `config` below); BENCH_OUT writes the report elsewhere. The smallest sizes
  * (and BENCH_ROUND_TRIPS=0, which skips the one part that has to wait for Postgres' statistics) make the smoke run
- * of test/e2e/bench-smoke.e2e.spec.ts. It exits 1 with one line saying why when anything fails, the API or the worker
- * exiting included.
+ * of test/e2e/bench-smoke.e2e.spec.ts. When anything fails it stops what it started and exits 1, its last line saying
+ * why; when the API or the worker exits early, that is at once, with the reason the process gave.
  */
 import { generateEncryptionKey } from '@idp/security';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
