@@ -19,7 +19,7 @@ export interface LadderStep {
   apiCpuMs: number;
 }
 
-/** The API process's CPU and the Postgres round trips of one kickoff (300 at concurrency 10). */
+/** The API process's CPU and the Postgres round trips of one kickoff (`BENCH_ROUND_TRIPS` at concurrency 10). */
 export interface PerKickoffStep {
   step: string;
   apiCpuMs: number;
@@ -47,9 +47,13 @@ export interface BenchResults {
     rounds: number;
     warmup: number;
     reports: number;
+    reportWarmup: number;
     reportGapMs: number;
     listRows: number;
     listRequests: number;
+    ladderRequests: number;
+    /** Kickoffs per step of the round-trip count; 0: skipped. */
+    roundTrips: number;
     workerDuringKickoffs: boolean;
   };
   throughput: {
@@ -63,7 +67,7 @@ export interface BenchResults {
     apiWallMs: number;
     clientWallMs: number;
     ladder: LadderStep[];
-    /** Empty when the worker ran during the kickoff rounds (its statements would be counted too). */
+    /** Empty when skipped, or when the worker ran during the kickoff rounds (its statements would be counted too). */
     perKickoff: PerKickoffStep[];
     /** Medians of the rounds at other concurrencies. */
     sweep: Array<{
@@ -164,7 +168,7 @@ else running on the machine: the CPU tables below show how much of it other proc
 | --- | --- | --- | --- |
 | kickoff throughput, API ÷ \`client.workflow.start\` (median of ${t.rounds.length / 2} paired rounds) | ≥ ${GOALS.throughputRatio} | **${ratio.toFixed(2)}** (median rates ${t.apiPerSecond.toFixed(0)}/s and ${t.clientPerSecond.toFixed(0)}/s) | ${verdict(ratio >= GOALS.throughputRatio)} |
 | kickoff CPU per kickoff, client path ÷ API path (what the ratio tends to when CPU-bound) | (none) | ${(ours(t.clientCpu) / ours(t.apiCpu)).toFixed(2)} (${per(ours(t.clientCpu), kickoffsPerSide).toFixed(1)} ÷ ${per(ours(t.apiCpu), kickoffsPerSide).toFixed(1)} ms) | |
-| API process CPU per kickoff, at concurrency ${r.config.concurrency} (what our code costs; the ratio follows it) | (none) | **${per(t.apiCpu.api ?? 0, kickoffsPerSide).toFixed(2)} ms**${t.perKickoff[0] ? `; ${t.perKickoff[0].postgresRoundTrips.toFixed(1)} Postgres round trip${t.perKickoff[0].postgresRoundTrips.toFixed(1) === '1.0' ? '' : 's'}` : ''} | |
+| API process CPU per kickoff, at concurrency ${r.config.concurrency} (what our code costs; the ratio follows it) | (none) | **${per(t.apiCpu.api ?? 0, kickoffsPerSide).toFixed(2)} ms**${t.perKickoff[0] ? `; ${t.perKickoff[0].postgresRoundTrips.toFixed(1)} Postgres round trip${t.perKickoff[0].postgresRoundTrips.toFixed(1) === '1.0' ? '' : 's'}` : r.config.roundTrips === 0 ? '; Postgres round trips skipped' : ''} | |
 | milestone report p99, API ÷ \`handle.executeUpdate\` | ≤ ${GOALS.reportP99Ratio} | ${ms(r.reports.api.p99)} ms ÷ ${ms(r.reports.client.p99)} ms = **${p99Ratio.toFixed(2)}** (90% bootstrap interval ${r.reports.p99RatioInterval[0].toFixed(2)}–${r.reports.p99RatioInterval[1].toFixed(2)}) | ${verdict(p99Ratio <= GOALS.reportP99Ratio)} |
 | milestone report p50, API ÷ \`handle.executeUpdate\` | (none) | ${ms(r.reports.api.p50)} ms ÷ ${ms(r.reports.client.p50)} ms = ${(r.reports.api.p50 / r.reports.client.p50).toFixed(2)} | |
 | \`GET /v1/migrations\` p95 with ${n(r.list.rows)} migrations, worst of ${r.list.cases.length} queries | ≤ ${GOALS.listP95Ms} ms | **${ms(worstList)} ms** | ${verdict(worstList <= GOALS.listP95Ms)} |
@@ -236,7 +240,7 @@ ${cpuRow('API', t.apiCpu, t.apiWallMs, kickoffsPerSide, m.cpus)}
 ${cpuRow('client', t.clientCpu, t.clientWallMs, kickoffsPerSide, m.cpus)}
 
 Where the API process's CPU per kickoff goes, from requests that stop at successive steps of the same pipeline
-(500 each, concurrency 10):
+(${r.config.ladderRequests} each, concurrency 10):
 
 | request | API CPU ms per request |
 | --- | --- |
@@ -247,19 +251,23 @@ ${t.ladder.map((s) => `| ${s.step} | ${s.apiCpuMs.toFixed(2)} |`).join('\n')}
 ${
   t.perKickoff.length
     ? `The API process's CPU and the Postgres round trips (statements the database ran, from \`pg_stat_database\`) per
-kickoff, 300 at concurrency 10:
+kickoff, ${r.config.roundTrips} at concurrency 10:
 
 | request | API CPU ms per kickoff | Postgres round trips per kickoff |
 | --- | --- | --- |
 ${t.perKickoff.map((s) => `| ${s.step} | ${s.apiCpuMs.toFixed(2)} | ${s.postgresRoundTrips.toFixed(2)} |`).join('\n')}
 
 `
-    : ''
+    : r.config.roundTrips === 0
+      ? `The API process's CPU and the Postgres round trips per kickoff: skipped (\`BENCH_ROUND_TRIPS=0\`).
+
+`
+      : ''
 }### 2. Milestone report latency
 
-${r.config.reports} reports of each, one at a time, interleaved (API, client, client, API, …), ${r.config.reportGapMs ? `${r.config.reportGapMs} ms apart` : 'back to back'}, after 20 of each to warm
+${r.config.reports} reports of each, one at a time, interleaved (API, client, client, API, …), ${r.config.reportGapMs ? `${r.config.reportGapMs} ms apart` : 'back to back'}, after ${r.config.reportWarmup} of each to warm
 up.
-Each reports \`extractRequested\` as the new supplier on a fresh migration of the same kind, ${r.config.reports + 20} of each
+Each reports \`extractRequested\` as the new supplier on a fresh migration of the same kind, ${r.config.reports + r.config.reportWarmup} of each
 kicked off for this part (through the API, and with \`workflow.start\`) with the worker running, which had caught
 up before the first report: **API** \`POST /v1/migrations/:id/milestones/extractRequested\` with the supplier's key
 (key check, migration lookup and ownership check, then the update) on the API's migrations; **client**
@@ -272,7 +280,7 @@ applied and audited the report (the audit activity runs inside the update handle
 | client | ${ms(r.reports.client.p50)} | ${ms(r.reports.client.p95)} | ${ms(r.reports.client.p99)} | ${ms(r.reports.client.max)} | ${ms(r.reports.client.mean)} |
 | API − client | ${ms(r.reports.api.p50 - r.reports.client.p50)} | ${ms(r.reports.api.p95 - r.reports.client.p95)} | ${ms(r.reports.api.p99 - r.reports.client.p99)} | | ${ms(r.reports.api.mean - r.reports.client.mean)} |
 
-CPU milliseconds per pair of reports (one of each, with the workflow work each causes): ${GROUPS.map((g) => `${g} ${per(r.reports.cpu[g] ?? 0, r.config.reports + 20).toFixed(1)}`).join(', ')}; other processes ${per(Math.max(0, (r.reports.cpu.machine ?? NaN) - ours(r.reports.cpu)), r.config.reports + 20).toFixed(1)}.
+CPU milliseconds per pair of reports (one of each, with the workflow work each causes): ${GROUPS.map((g) => `${g} ${per(r.reports.cpu[g] ?? 0, r.config.reports + r.config.reportWarmup).toFixed(1)}`).join(', ')}; other processes ${per(Math.max(0, (r.reports.cpu.machine ?? NaN) - ours(r.reports.cpu)), r.config.reports + r.config.reportWarmup).toFixed(1)}.
 
 ### 3. Portfolio list latency
 

@@ -8,7 +8,10 @@
  *   → 3. GET /v1/migrations latency with 10,000 more migrations in the read model
  *   → report; everything started here is stopped, also on error or Ctrl-C.
  *
- * Sizes come from BENCH_* variables (see `config` below); BENCH_OUT writes the report elsewhere.
+ * Sizes come from BENCH_* variables (see `config` below); BENCH_OUT writes the report elsewhere. The smallest sizes
+ * (and BENCH_ROUND_TRIPS=0, which skips the one part that has to wait for Postgres' statistics) make the smoke run
+ * of test/e2e/bench-smoke.e2e.spec.ts. When anything fails it stops what it started and exits 1, its last line saying
+ * why; when the API or the worker exits early, that is at once, with the reason the process gave.
  */
 import { generateEncryptionKey } from '@idp/security';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -25,15 +28,7 @@ import { reportMilestoneUpdate, type IdpWorkflowInput } from '@idp/workflows/idp
 import { generateApiKey } from '../../apps/api/src/auth/api-key';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../services/embedded-postgres';
 import { freePort } from '../services/ports';
-import {
-  forEachLine,
-  OutputTail,
-  repoRoot,
-  sleep,
-  stopChild,
-  waitForExit,
-  withParentDeathSignal,
-} from '../services/process';
+import { forEachLine, OutputTail, repoRoot, sleep, stopChild, withParentDeathSignal } from '../services/process';
 import { startTemporalDevServer, type TemporalDevServer } from '../services/temporal-dev-server';
 import {
   renderReport,
@@ -60,11 +55,13 @@ import {
 const ROOT = repoRoot();
 const DIST = path.join(ROOT, 'dist');
 
-function intEnv(name: string, fallback: number): number {
+function intEnv(name: string, fallback: number, { allowZero = false } = {}): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}=${raw} must be a positive integer`);
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new Error(`${name}=${raw} must be a ${allowZero ? 'non-negative' : 'positive'} integer`);
+  }
   return value;
 }
 
@@ -74,13 +71,17 @@ const config = {
   rounds: intEnv('BENCH_ROUNDS', 6),
   warmup: intEnv('BENCH_WARMUP', 50),
   reports: intEnv('BENCH_REPORTS', 600),
+  reportWarmup: intEnv('BENCH_REPORT_WARMUP', 20),
   /** Pause before each report, so it does not land on the previous report's background work (default 0: back to back). */
   reportGapMs:
     process.env.BENCH_REPORT_GAP_MS && process.env.BENCH_REPORT_GAP_MS !== '0' ? intEnv('BENCH_REPORT_GAP_MS', 0) : 0,
   listRows: intEnv('BENCH_LIST_ROWS', 10_000),
   listRequests: intEnv('BENCH_LIST_REQUESTS', 200),
+  /** Requests per step of the API CPU ladder, after a fifth as many to warm up. */
+  ladderRequests: intEnv('BENCH_LADDER_REQUESTS', 500),
+  /** Kickoffs per step of the round-trip count; 0 skips it and its three 11 s waits for pg_stat_database. */
+  roundTrips: intEnv('BENCH_ROUND_TRIPS', 300, { allowZero: true }),
   out: process.env.BENCH_OUT || path.join(ROOT, 'docs', 'benchmarks.md'),
-  /** Extra Node flags for the API process, for profiling (e.g. `--prof`, `--cpu-prof`). */
   /** Other concurrencies to run the kickoff rounds at, for the record. */
   sweep: (process.env.BENCH_CONCURRENCY_SWEEP ?? '10')
     .split(',')
@@ -92,6 +93,7 @@ const config = {
     }),
   /** Run the worker during the kickoff rounds too (it then works through each round's backlog before the next). */
   workerDuringKickoffs: process.env.BENCH_WORKER_DURING_KICKOFFS === '1',
+  /** Extra Node flags for the API process, for profiling (e.g. `--prof`, `--cpu-prof`). */
   apiNodeArgs: (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
   /** Environment for the API and worker on top of the benchmark's (e.g. DATABASE_POOL_SIZE=20). */
   appEnv: Object.fromEntries(
@@ -120,11 +122,29 @@ interface Service {
   stop(): Promise<void>;
 }
 
-/** Runs a built entry point (API or worker) as a child tied to our lifetime; its output is kept for errors. */
+/** An API or worker that ended before the benchmark stopped it; the message says why in one line. */
+class ServiceExited extends Error {}
+
+/**
+ * Why a service ended, in one line: its own "could not start" message (with the variables to fix, which it
+ * prints on the lines below) when it printed one, else its last line of output.
+ */
+function exitReason(output: string): string {
+  const lines = output.split('\n').map((line) => line.trim());
+  const start = lines.map((line) => line.includes(' could not start: ')).lastIndexOf(true);
+  const reason = start >= 0 ? lines.slice(start).join(' ') : (lines[lines.length - 1] ?? '');
+  return reason.length > 500 ? `${reason.slice(0, 500)}…` : reason || 'no output';
+}
+
+/**
+ * Runs a built entry point (API or worker) as a child tied to our lifetime. If it ends before `stop()`,
+ * `onExit` gets a ServiceExited, once its output has been read to the end.
+ */
 function startNodeService(
   name: string,
   entry: string,
   env: NodeJS.ProcessEnv,
+  onExit: (error: ServiceExited) => void,
   nodeArgs: string[] = [],
 ): Service & { child: ChildProcess } {
   const file = path.join(DIST, entry);
@@ -140,8 +160,11 @@ function startNodeService(
   };
   forEachLine(child.stdout, onLine);
   forEachLine(child.stderr, onLine);
-  void waitForExit(child).then(({ code, signal }) => {
-    if (!stopping) log(`${name} exited unexpectedly (code ${code}, signal ${signal})\n${tail}`);
+  // 'close' rather than 'exit': it comes after the last of the output, which holds the reason.
+  child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+    if (stopping) return;
+    const how = code === null ? `signal ${signal}` : `code ${code}`;
+    onExit(new ServiceExited(`the ${name} exited (${how}): ${exitReason(tail.toString())}`));
   });
   return {
     name,
@@ -154,11 +177,11 @@ function startNodeService(
   };
 }
 
-async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+/** Polls /health; an API that exits meanwhile is reported by its ServiceExited, with the reason. */
+async function waitForHealth(baseUrl: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error('the API exited during startup');
     try {
       const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) return;
@@ -418,8 +441,11 @@ async function main(): Promise<void> {
       void stopAll().then(() => process.exit(130));
     });
   }
+  // The API or the worker ending early fails the run at once, whatever the measurement is waiting for.
+  let serviceExited!: (error: ServiceExited) => void;
+  const serviceExit = new Promise<never>((_, reject) => (serviceExited = reject));
 
-  try {
+  const measure = async (): Promise<void> => {
     log('starting throwaway Postgres and Temporal dev server');
     const [pgResult, temporalResult] = await Promise.allSettled([
       startEmbeddedPostgres({ persistent: false }),
@@ -470,12 +496,12 @@ async function main(): Promise<void> {
     let worker: (Service & { child: ChildProcess }) | undefined;
     const startWorker = () => {
       log('starting the built worker');
-      worker = startNodeService('worker', 'apps/worker/src/main.js', env);
+      worker = startNodeService('worker', 'apps/worker/src/main.js', env, serviceExited);
       stack.push(worker);
       cpuGroups.worker.pid = worker.pid;
     };
     log('starting the built API');
-    const api = startNodeService('api', 'apps/api/src/main.js', env, config.apiNodeArgs);
+    const api = startNodeService('api', 'apps/api/src/main.js', env, serviceExited, config.apiNodeArgs);
     stack.push(api);
     const cpuGroups = {
       temporal: { pid: temporal.pid },
@@ -484,7 +510,7 @@ async function main(): Promise<void> {
       worker: { pid: -1 },
     };
     if (config.workerDuringKickoffs) startWorker();
-    await waitForHealth(baseUrl, api.child);
+    await waitForHealth(baseUrl);
 
     const connection = await Connection.connect({ address: temporal.address });
     stack.push({ name: 'bench Temporal connection', stop: () => connection.close() });
@@ -603,9 +629,9 @@ async function main(): Promise<void> {
         const res = await send();
         if (res.status !== expect) throw new Error(`${step}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
       };
-      await runPool(100, 10, once);
+      await runPool(Math.ceil(config.ladderRequests / 5), 10, once);
       const before = readCpu({ api: cpuGroups.api });
-      const n = 500;
+      const n = config.ladderRequests;
       await runPool(n, 10, once);
       ladder.push({ step, apiCpuMs: (cpuDelta(before, readCpu({ api: cpuGroups.api })).api / n) * 1000 });
     }
@@ -614,7 +640,7 @@ async function main(): Promise<void> {
     // Postgres ran (each outside a transaction is one), from pg_stat_database: backends publish their counts once
     // idle for up to 10 s, hence the pauses. Only the API talks to Postgres meanwhile, unless the worker runs.
     const perKickoff: PerKickoffStep[] = [];
-    if (!worker) {
+    if (!worker && config.roundTrips > 0) {
       log('API CPU and Postgres round trips per kickoff');
       const statements = async () => {
         await sleep(11_000);
@@ -628,7 +654,7 @@ async function main(): Promise<void> {
         ['kickoff', false],
         ['kickoff with an `Idempotency-Key`', true],
       ] as const) {
-        const n = 300;
+        const n = config.roundTrips;
         const before = readCpu({ api: cpuGroups.api });
         await runPool(n, 10, () => viaApi(withKey ? randomUUID() : undefined));
         const apiCpuMs = (cpuDelta(before, readCpu({ api: cpuGroups.api })).api / n) * 1000;
@@ -658,7 +684,7 @@ async function main(): Promise<void> {
     rawMigrations.length = 0;
 
     // ---- 2. milestone report latency ------------------------------------------------------------------------
-    const reportWarmup = 20;
+    const { reportWarmup } = config;
     const needed = config.reports + reportWarmup;
     if (!worker) startWorker();
     log(`milestone report latency: kicking off ${needed} migrations each way and letting the worker catch up`);
@@ -807,6 +833,10 @@ async function main(): Promise<void> {
     writeFileSync(config.out, markdown);
     log(`wrote ${path.relative(process.cwd(), config.out) || config.out}`);
     process.stdout.write(`${markdown}\n`);
+  };
+
+  try {
+    await Promise.race([measure(), serviceExit]);
   } finally {
     log('stopping everything');
     await stopAll();
@@ -815,6 +845,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
+  const why =
+    error instanceof ServiceExited ? error.message : error instanceof Error ? (error.stack ?? error.message) : error;
+  log(`failed: ${String(why)}`);
+  // Now, not once the event loop drains: a measurement cut short by a service's exit may still be waiting.
+  process.exit(1);
 });
