@@ -66,7 +66,7 @@ function intEnv(name: string, fallback: number, { allowZero = false } = {}): num
 }
 
 const config = {
-  kickoffs: intEnv('BENCH_KICKOFFS', 150),
+  kickoffs: intEnv('BENCH_KICKOFFS', 600),
   concurrency: intEnv('BENCH_CONCURRENCY', 50),
   rounds: intEnv('BENCH_ROUNDS', 6),
   warmup: intEnv('BENCH_WARMUP', 50),
@@ -516,7 +516,7 @@ async function main(): Promise<void> {
     stack.push({ name: 'bench Temporal connection', stop: () => connection.close() });
     const client = new Client({ connection, namespace: temporal.namespace });
     const httpClient = new HttpClient(baseUrl, config.concurrency);
-    stack.push({ name: 'bench HTTP agent', stop: async () => httpClient.close() });
+    stack.push({ name: 'bench HTTP client', stop: () => httpClient.close() });
 
     const plannedGoLive = addWorkingDays(londonDateOf(Date.now()), 60);
 
