@@ -104,6 +104,19 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     expect(other.status).toBe(409);
     expect(other.headers.get('content-type')).toContain('application/problem+json');
     expect(other.body.detail).toContain(first.body.id);
+
+    // A repeat with a key: the key's record, claimed for a row that the open migration kept out, names that one.
+    const key = { ...icb.auth, 'idempotency-key': `repeat-${randomUUID()}` };
+    const keyed = await call(api.baseUrl, 'POST', '/v1/migrations', body, key);
+    expect([keyed.status, keyed.body.id]).toEqual([200, first.body.id]);
+    const replayed = await call(api.baseUrl, 'POST', '/v1/migrations', body, key);
+    expect([replayed.status, replayed.body.id]).toEqual([201, first.body.id]);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    // A refused kickoff keeps no claim on its key: the key still starts the kickoff it is then sent with.
+    const refusedKey = { ...icb.auth, 'idempotency-key': `refused-${randomUUID()}` };
+    const refused = await call(api.baseUrl, 'POST', '/v1/migrations', { ...body, newSupplier: 'MEDICUS' }, refusedKey);
+    expect(refused.body.code).toBe('PracticeHasOpenMigration');
+    expect((await call(api.baseUrl, 'POST', '/v1/migrations', kickoffBody(), refusedKey)).status).toBe(201);
   });
 
   it('a kickoff with an Idempotency-Key that met Temporal down starts its workflow when retried with the key', async () => {
