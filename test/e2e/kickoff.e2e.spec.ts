@@ -230,6 +230,27 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     }
   });
 
+  it('one Idempotency-Key sent at once with the same body twice: one migration, both answers name it', async () => {
+    const pairs = Array.from({ length: 5 }, () => ({ key: `twice-${randomUUID()}`, body: kickoffBody() }));
+    const answers = await Promise.all(
+      pairs.map(({ key, body }) =>
+        Promise.all(
+          [body, body].map((b) =>
+            call(api.baseUrl, 'POST', '/v1/migrations', b, { ...icb.auth, 'idempotency-key': key }),
+          ),
+        ),
+      ),
+    );
+    for (const [first, second] of answers) {
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(second.body.id).toBe(first.body.id);
+    }
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM migration WHERE practice_ods_code = ANY($1)`, [
+      pairs.map((p) => p.body.practiceOdsCode),
+    ]);
+    expect(n).toBe(5);
+  });
+
   it('answers bad input with 400 and field-level messages', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ practiceOdsCode: 'A8100' }, 'practiceOdsCode'],
