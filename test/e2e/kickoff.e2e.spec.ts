@@ -104,6 +104,19 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     expect(other.status).toBe(409);
     expect(other.headers.get('content-type')).toContain('application/problem+json');
     expect(other.body.detail).toContain(first.body.id);
+
+    // A repeat with a key: the key's record, claimed for a row that the open migration kept out, names that one.
+    const key = { ...icb.auth, 'idempotency-key': `repeat-${randomUUID()}` };
+    const keyed = await call(api.baseUrl, 'POST', '/v1/migrations', body, key);
+    expect([keyed.status, keyed.body.id]).toEqual([200, first.body.id]);
+    const replayed = await call(api.baseUrl, 'POST', '/v1/migrations', body, key);
+    expect([replayed.status, replayed.body.id]).toEqual([201, first.body.id]);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    // A refused kickoff keeps no claim on its key: the key still starts the kickoff it is then sent with.
+    const refusedKey = { ...icb.auth, 'idempotency-key': `refused-${randomUUID()}` };
+    const refused = await call(api.baseUrl, 'POST', '/v1/migrations', { ...body, newSupplier: 'MEDICUS' }, refusedKey);
+    expect(refused.body.code).toBe('PracticeHasOpenMigration');
+    expect((await call(api.baseUrl, 'POST', '/v1/migrations', kickoffBody(), refusedKey)).status).toBe(201);
   });
 
   it('a kickoff with an Idempotency-Key that met Temporal down starts its workflow when retried with the key', async () => {
@@ -128,6 +141,114 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     expect(retried.body).toEqual({ id: row.id, workflowId: `idp-${row.id}`, status: 'active' });
     const described = await new Client({ connection }).workflow.getHandle(retried.body.workflowId).describe();
     expect(described.status.name).toBe('RUNNING');
+  });
+
+  /**
+   * Sends two kickoffs with one Idempotency-Key so that their statements overlap in Postgres for sure: the first
+   * request's row insert waits on an uncommitted open migration of its practice (held by this test) until the
+   * second request has either finished or is waiting on the first.
+   */
+  async function overlappingKickoffs(key: string, [first, second]: Array<Record<string, unknown>>) {
+    const headers = { ...icb.auth, 'idempotency-key': key };
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    let answers: Array<Promise<Awaited<ReturnType<typeof call>>>> = [];
+    try {
+      const [{ pid }] = await holder.query(`SELECT pg_backend_pid() AS pid`);
+      const held = randomUUID();
+      await holder.query(
+        `INSERT INTO migration (id, workflow_id, practice_ods_code, practice_name, icb_code, current_supplier,
+           new_supplier, planned_go_live, forecast_go_live, status, stage, graph_version, request_fingerprint, created_by)
+         VALUES ($1, $2, $3, 'Held', $4, 'EMIS', 'TPP', $5, $5, 'starting', 'preparing', 1, 'held', '{}')`,
+        [held, `held-${held}`, first.practiceOdsCode, icb.code, first.plannedGoLive],
+      );
+      const waitingOn = async (blocker: number) =>
+        (await db.query(`SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [blocker]))[0]?.pid;
+      answers = [call(api.baseUrl, 'POST', '/v1/migrations', first, headers)];
+      const firstPid = await eventually(() => waitingOn(pid), 10_000, 20);
+      let secondDone = false;
+      answers.push(call(api.baseUrl, 'POST', '/v1/migrations', second, headers).finally(() => (secondDone = true)));
+      await eventually(async () => secondDone || (await waitingOn(firstPid)), 10_000, 20);
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+    return Promise.all(answers);
+  }
+
+  it('one Idempotency-Key sent at once for two practices: one kickoff, one 409, and nothing left of the other', async () => {
+    const pairs = Array.from({ length: 20 }, (_, i) => ({
+      key: `race-${randomUUID()}`,
+      bodies: [kickoffBody(), kickoffBody()],
+      overlapForSure: i < 5,
+    }));
+    const answers = await Promise.all([
+      // Five pairs whose statements certainly overlap, one after another (each holds its own practice)…
+      (async () => {
+        const settled = [];
+        for (const { key, bodies } of pairs.filter((p) => p.overlapForSure))
+          settled.push(await overlappingKickoffs(key, bodies));
+        return settled;
+      })(),
+      // …while fifteen more race freely, all at once.
+      Promise.all(
+        pairs
+          .filter((p) => !p.overlapForSure)
+          .map(({ key, bodies }) =>
+            Promise.all(
+              bodies.map((body) =>
+                call(api.baseUrl, 'POST', '/v1/migrations', body, { ...icb.auth, 'idempotency-key': key }),
+              ),
+            ),
+          ),
+      ),
+    ]).then(([overlapping, free]) => [...overlapping, ...free]);
+    for (const pair of answers) {
+      expect(pair.map((a) => a.status).sort()).toEqual([201, 409]);
+      expect(pair.find((a) => a.status === 409)?.body.code).toBe('IdempotencyKeyReused');
+    }
+    const ordered = [...pairs.filter((p) => p.overlapForSure), ...pairs.filter((p) => !p.overlapForSure)];
+    const losers = ordered.map(({ bodies }, i) => bodies[answers[i][0].status === 201 ? 1 : 0]);
+    const winners = ordered.map(({ bodies }, i) => bodies[answers[i][0].status === 201 ? 0 : 1]);
+    const [rows] = await db.query(
+      `SELECT count(*) FILTER (WHERE practice_ods_code = ANY($1))::int AS winners,
+              count(*) FILTER (WHERE practice_ods_code = ANY($2))::int AS losers FROM migration`,
+      [winners.map((b) => b.practiceOdsCode), losers.map((b) => b.practiceOdsCode)],
+    );
+    expect(rows).toEqual({ winners: 20, losers: 0 });
+    const practices = (bodies: Array<{ practiceOdsCode: string }>) =>
+      `PracticeOdsCode IN (${bodies.map((b) => `'${b.practiceOdsCode}'`).join(', ')})`;
+    const temporal = new Client({ connection });
+    // Once every winner's workflow is visible, none of the losers' is.
+    await eventually(async () => (await temporal.workflow.count(practices(winners))).count === 20);
+    expect((await temporal.workflow.count(practices(losers))).count).toBe(0);
+    // A refused practice is free: its kickoff without a key starts (a row left 'starting' would refuse it).
+    for (const body of losers.slice(0, 5)) {
+      const res = await call(api.baseUrl, 'POST', '/v1/migrations', body, icb.auth);
+      expect(res.status).toBe(201);
+    }
+  });
+
+  it('one Idempotency-Key sent at once with the same body twice: one migration, both answers name it', async () => {
+    const pairs = Array.from({ length: 5 }, () => ({ key: `twice-${randomUUID()}`, body: kickoffBody() }));
+    const answers = await Promise.all(
+      pairs.map(({ key, body }) =>
+        Promise.all(
+          [body, body].map((b) =>
+            call(api.baseUrl, 'POST', '/v1/migrations', b, { ...icb.auth, 'idempotency-key': key }),
+          ),
+        ),
+      ),
+    );
+    for (const [first, second] of answers) {
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(second.body.id).toBe(first.body.id);
+    }
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM migration WHERE practice_ods_code = ANY($1)`, [
+      pairs.map((p) => p.body.practiceOdsCode),
+    ]);
+    expect(n).toBe(5);
   });
 
   it('answers bad input with 400 and field-level messages', async () => {

@@ -199,6 +199,57 @@ describe('GOV.UK Notify notifications', () => {
     expect(await outbox(migrationId)).toMatchObject([{ status: 'sent', attempts: 2, last_error: null }]);
   });
 
+  it('cuts a call Notify does not answer in time as retryable, reporting progress meanwhile; the retry carries the same reference', async () => {
+    const timeoutMs = 2_500;
+    const channels: NotificationChannel[] = [
+      new NotifyChannel('email', {
+        apiKey: key.apiKey,
+        baseUrl: notify.baseUrl,
+        templateId: templates.email,
+        timeoutMs,
+      }),
+    ];
+    const slowService = new NotificationService(db.getRepository(NotificationEntity), channels);
+    const migrationId = randomUUID();
+    const alert = reminder();
+    const before = notify.accepted.length;
+    notify.answerNextAfter(20_000);
+    let progress = 0;
+    const started = Date.now();
+    const first = await slowService.send(
+      migrationId,
+      `idp-${migrationId}:${alert.key}`,
+      contexts(alert, migrationId, [byEmail]),
+      () => (progress += 1),
+    );
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(timeoutMs - 100);
+    expect(took).toBeLessThan(timeoutMs + 1_500);
+    // Once before the recipient, then every 2 s while the call waits: the activity's heartbeat stays alive.
+    expect(progress).toBeGreaterThanOrEqual(2);
+    expect(first.failed).toEqual([
+      {
+        recipient: 'practice',
+        permanent: false,
+        error: 'GOV.UK Notify did not answer the email in time (NOTIFY_TIMEOUT_MS); it is retried',
+      },
+    ]);
+
+    const second = await slowService.send(
+      migrationId,
+      `idp-${migrationId}:${alert.key}`,
+      contexts(alert, migrationId, [byEmail]),
+    );
+    expect(second.delivered).toBe(1);
+    const [row] = await outbox(migrationId);
+    expect(row).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
+    // Notify took the slow call too: both carry the outbox key, so the duplicate is recognisable in its dashboard.
+    expect(notify.accepted.slice(before).map((r) => r.body.reference)).toEqual([
+      row.notification_key,
+      row.notification_key,
+    ]);
+  });
+
   it('is refused with 403 under a wrong API key, recorded as a failed delivery in the outbox', async () => {
     const wrong = notifyApiKey();
     // Same service id, another secret: the JWT's signature does not verify.
@@ -207,6 +258,7 @@ describe('GOV.UK Notify notifications', () => {
         apiKey: `idp_test-${key.serviceId}-${wrong.secret}`,
         baseUrl: notify.baseUrl,
         templateId: templates.email,
+        timeoutMs: 10_000,
       }),
     ];
     const wrongKeyService = new NotificationService(db.getRepository(NotificationEntity), channels);

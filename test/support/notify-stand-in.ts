@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import jwt from 'jsonwebtoken';
 import { freePort } from './api-process';
 
@@ -31,6 +32,11 @@ export interface NotifyStandIn {
   refused: Array<{ status: number; path: string; message: string }>;
   /** Answer the next request with this 5xx, as Notify does when it has a problem. */
   failNext(status: number): void;
+  /**
+   * Accept the next request but answer it only after `ms`, as a Notify that is slow to answer (or whose answer is
+   * lost) may still send the message.
+   */
+  answerNextAfter(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +62,7 @@ export async function startNotifyStandIn(options: NotifyStandInOptions): Promise
   const accepted: NotifyRequest[] = [];
   const refused: NotifyStandIn['refused'] = [];
   let failures: number[] = [];
+  let delays: number[] = [];
 
   const answer = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -73,6 +80,7 @@ export async function startNotifyStandIn(options: NotifyStandInOptions): Promise
     const match = /^\/v2\/notifications\/(email|sms)$/.exec(path);
     if (req.method !== 'POST' || !match) return refuse(res, path, 404, 'NotFound', 'Not found');
     const type = match[1] as 'email' | 'sms';
+    const delay = delays.shift();
 
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token) return refuse(res, path, 401, 'AuthError', 'Unauthorized: authentication token must be provided');
@@ -109,6 +117,7 @@ export async function startNotifyStandIn(options: NotifyStandInOptions): Promise
       return refuse(res, path, 400, 'ValidationError', 'reference is not a string');
 
     accepted.push({ type, serviceId: claims.iss, body });
+    if (delay) await sleep(delay, undefined, { ref: false });
     const id = randomUUID();
     const fill = (text: string) => text.replace(/\(\(([a-z]+)\)\)/g, (_, f: string) => body.personalisation?.[f] ?? '');
     answer(res, 201, {
@@ -138,6 +147,12 @@ export async function startNotifyStandIn(options: NotifyStandInOptions): Promise
     accepted,
     refused,
     failNext: (status) => (failures = [...failures, status]),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    answerNextAfter: (ms) => (delays = [...delays, ms]),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // An answer still held back must not hold the close.
+        server.closeAllConnections();
+      }),
   };
 }

@@ -138,6 +138,16 @@ export class Environment {
   })
   NOTIFY_BASE_URL = 'https://api.notifications.service.gov.uk';
 
+  /**
+   * How long one call to GOV.UK Notify may take before it is cut and retried. At most a minute: the notify
+   * activity has two for all of a message's recipients.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'NOTIFY_TIMEOUT_MS must be an integer from 100 to 60000 (milliseconds)' })
+  @Min(100, { message: 'NOTIFY_TIMEOUT_MS must be an integer from 100 to 60000 (milliseconds)' })
+  @Max(60_000, { message: 'NOTIFY_TIMEOUT_MS must be an integer from 100 to 60000 (milliseconds)' })
+  NOTIFY_TIMEOUT_MS = 10_000;
+
   /** Notify email template with the personalisation fields ((subject)) and ((body)) (README has its content). */
   @ValidateIf((env: Environment) => env.EMAIL_PROVIDER === 'notify' || env.NOTIFY_EMAIL_TEMPLATE_ID !== undefined)
   @IsUUID('all', {

@@ -21,6 +21,23 @@ export interface DeliveryOutcome {
 
 type Delivery = 'delivered' | 'skipped' | { error: string; permanent: boolean };
 
+/** Well inside the notify activity's heartbeat timeout (10 s). */
+const PROGRESS_EVERY_MS = 2_000;
+
+/**
+ * Reports progress every few seconds until `work` settles: a slow channel (Notify or a webhook waiting out its own
+ * timeout) then fails by that timeout, as a retryable delivery error, not by the activity's heartbeat timeout,
+ * after which Temporal would retry while the first call may still be sending.
+ */
+async function reportingProgress<T>(work: Promise<T>, onProgress: () => void): Promise<T> {
+  const timer = setInterval(onProgress, PROGRESS_EVERY_MS);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /**
  * Sends a process alert to its recipients through the outbox: each message is recorded under its unique key
  * first, then delivered, then marked sent. A message already marked sent is never delivered again.
@@ -64,7 +81,14 @@ export class NotificationService {
         dueAt: ctx.alert.dueAt === undefined ? undefined : new Date(ctx.alert.dueAt).toISOString(),
       };
       const key = `${keyPrefix}:${ctx.recipient.role}:${index}:${channel.name}`;
-      const result = await this.deliverOnce(key, channel, ctx.recipient, MESSAGES[ctx.alert.kind].render(ctx), about);
+      const result = await this.deliverOnce(
+        key,
+        channel,
+        ctx.recipient,
+        MESSAGES[ctx.alert.kind].render(ctx),
+        about,
+        onProgress,
+      );
       if (result === 'delivered') outcome.delivered += 1;
       else if (result === 'skipped') outcome.skipped += 1;
       else outcome.failed.push({ recipient: ctx.recipient.role, ...result });
@@ -97,6 +121,7 @@ export class NotificationService {
     to: Participant,
     message: RenderedMessage,
     about: MessageSubject,
+    onProgress: () => void = () => undefined,
   ): Promise<Delivery> {
     await this.outbox
       .createQueryBuilder()
@@ -119,7 +144,7 @@ export class NotificationService {
     if (row.status === 'sent') return 'skipped';
     try {
       await this.outbox.increment({ id: row.id }, 'attempts', 1);
-      await channel.deliver({ ...message, to, idempotencyKey: key, about });
+      await reportingProgress(channel.deliver({ ...message, to, idempotencyKey: key, about }), onProgress);
       await this.outbox.update({ id: row.id }, { status: 'sent', sentAt: new Date(), lastError: null });
       return 'delivered';
     } catch (error) {

@@ -21,6 +21,7 @@ export function configuredChannels(
   const notify = (templateId: string) => ({
     apiKey: config.getOrThrow('NOTIFY_API_KEY', { infer: true }),
     baseUrl: config.getOrThrow('NOTIFY_BASE_URL', { infer: true }),
+    timeoutMs: config.getOrThrow('NOTIFY_TIMEOUT_MS', { infer: true }),
     templateId,
   });
   const smtpUrl = config.get('SMTP_URL', { infer: true });

@@ -25,6 +25,8 @@ describe('GOV.UK Notify configuration', () => {
     expect(env.EMAIL_PROVIDER).toBe('smtp');
     expect(env.NOTIFY_API_KEY).toBeUndefined();
     expect(env.NOTIFY_BASE_URL).toBe('https://api.notifications.service.gov.uk');
+    expect(env.NOTIFY_TIMEOUT_MS).toBe(10_000);
+    expect(validateEnvironment({ ...base, NOTIFY_TIMEOUT_MS: '2500' }).NOTIFY_TIMEOUT_MS).toBe(2_500);
   });
 
   it('accepts Notify email and SMS with a key and template ids', () => {
@@ -50,6 +52,9 @@ describe('GOV.UK Notify configuration', () => {
     [{ NOTIFY_API_KEY: KEY, NOTIFY_SMS_TEMPLATE_ID: 'sms' }, ['NOTIFY_SMS_TEMPLATE_ID must be the id (a UUID)']],
     [{ EMAIL_PROVIDER: 'pigeon' }, ['EMAIL_PROVIDER must be one of smtp, notify']],
     [{ NOTIFY_BASE_URL: 'api.notifications.service.gov.uk' }, ['NOTIFY_BASE_URL must be an http(s) origin']],
+    [{ NOTIFY_TIMEOUT_MS: '10s' }, ['NOTIFY_TIMEOUT_MS must be an integer from 100 to 60000']],
+    [{ NOTIFY_TIMEOUT_MS: '0' }, ['NOTIFY_TIMEOUT_MS must be an integer from 100 to 60000']],
+    [{ NOTIFY_TIMEOUT_MS: '600000' }, ['NOTIFY_TIMEOUT_MS must be an integer from 100 to 60000']],
   ])('refuses %j with a message naming the variable', (env, messages) => {
     expect(problems(env as Record<string, string>)).toEqual(messages.map((m) => expect.stringContaining(m)));
   });
@@ -77,6 +82,15 @@ describe('Notify failures', () => {
       'GOV.UK Notify could not be reached for sms: ECONNREFUSED',
     );
   });
+
+  it.each(['ETIMEDOUT', 'ECONNABORTED', 'ERR_CANCELED'])(
+    'treats a call cut by its timeout (%s) as retryable',
+    (code) => {
+      const failure = notifyFailure('email', { code, message: 'timeout of 10000ms exceeded' });
+      expect(failure).not.toBeInstanceOf(PermanentDeliveryError);
+      expect(failure.message).toBe('GOV.UK Notify did not answer the email in time (NOTIFY_TIMEOUT_MS); it is retried');
+    },
+  );
 });
 
 describe('webhook URLs', () => {

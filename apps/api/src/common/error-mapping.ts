@@ -48,7 +48,9 @@ export function isUnavailable(error: unknown): boolean {
   if (typeof e?.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
   if (e?.driverError?.code && CONNECTION_CODES.has(e.driverError.code)) return true;
   const message = e?.message ?? '';
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Failed to connect|transport error|Connection refused/i.test(
+  // pg's own errors carry no code: a connection lost mid-query, a pool that cannot connect in time, or a client
+  // whose connection failed while it was checked out (a transaction under way when Postgres went down).
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Failed to connect|transport error|Connection refused|is not queryable/i.test(
     message,
   );
 }

@@ -33,7 +33,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       error = unavailableProblem('A service the API depends on');
     const { problem, retryAfter } = this.toProblem(error);
     problem.instance = req.originalUrl?.split('?')[0];
-    if (problem.status >= 500 && !(error instanceof ProblemException)) {
+    // A 503 is a dependency that is down (a health report among them), not a bug: no stack for it.
+    if (problem.status >= 500 && problem.status !== 503 && !(error instanceof ProblemException)) {
       this.logger.error({
         msg: 'unhandled error',
         path: problem.instance,

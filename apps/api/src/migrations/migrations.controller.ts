@@ -117,7 +117,7 @@ export class MigrationsController {
     [403, 'Not an ICB or delivery partner, or an ICB kicking off a practice of another ICB.'],
     [
       409,
-      'The practice already has an open migration with other details (`code: PracticeHasOpenMigration`), or the Idempotency-Key was used for another body (`code: IdempotencyKeyReused`).',
+      'The practice already has an open migration with other details (`code: PracticeHasOpenMigration`), or the Idempotency-Key was used for another body (`code: IdempotencyKeyReused`), or other kickoffs for the practice or with the key kept interfering (`code: KickoffContended`: try again).',
     ],
     413,
     429,

@@ -76,36 +76,48 @@ interface IdempotencyKey {
   idempotencyKey: string;
 }
 
+/** A key whose record names a migration row that was not inserted (the practice had an open one). */
+interface ClaimedKey extends IdempotencyKey {
+  claimedFor: string;
+}
+
+const withoutClaim = ({ organisationId, idempotencyKey }: ClaimedKey): IdempotencyKey => ({
+  organisationId,
+  idempotencyKey,
+});
+
 /**
  * A kickoff in one round trip. With an Idempotency-Key ($18, $19) it first looks for the key's record and, if there
- * is one, changes nothing. Otherwise it inserts the registry row and, with a key, the key's record with it. The
- * only possible conflict of the row is the practice's open migration (the partial unique index; id and workflowId
- * are fresh), which DO NOTHING leaves in place: then the kickoff is its repeat or a conflicting one, decided by the
- * caller. Plain SQL: TypeORM's save() would SELECT the id first and wrap the INSERT in a transaction, and its
- * insert builder costs the API more CPU than the round trip itself. Prepared once per connection: planning this
- * statement cost Postgres as much CPU as running it.
+ * is one, changes nothing. Otherwise it claims the key (its record, naming the new row) and inserts the registry row
+ * only if the claim succeeded: of two concurrent requests with one key, the second waits on the first's claim and
+ * then inserts nothing, so a key never leaves a second migration behind. Without a key the row is inserted
+ * directly. The only possible conflict of the row is the practice's open migration (the partial unique index; id
+ * and workflowId are fresh), which DO NOTHING leaves in place: then the kickoff is its repeat or a conflicting
+ * one, decided by the caller, who also settles the key's claim. Plain SQL: TypeORM's save() would SELECT the id
+ * first and wrap the INSERT in a transaction, and its insert builder costs the API more CPU than the round trip
+ * itself. Prepared once per connection: planning this statement cost Postgres as much CPU as running it.
  */
 const KICKOFF_STATEMENT = `
   WITH prior AS (
     SELECT request_fingerprint, migration_id FROM idempotency_record
      WHERE $18::uuid IS NOT NULL AND organisation_id = $18::uuid AND idempotency_key = $19::text
+  ), claimed AS (
+    INSERT INTO idempotency_record (organisation_id, idempotency_key, request_fingerprint, migration_id)
+    SELECT $18::uuid, $19::text, $14::text, $1::uuid WHERE $18::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM prior)
+    ON CONFLICT DO NOTHING
+    RETURNING 1
   ), inserted AS (
     INSERT INTO migration (id, workflow_id, practice_ods_code, practice_name, icb_code, current_supplier, new_supplier,
       delivery_partner, planned_go_live, forecast_go_live, status, stage, graph_version, request_fingerprint,
       created_by, snapshot, revision)
     SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::date, $10::date,
       $11::text, $12::text, $13::int, $14::text, $15::jsonb, $16::jsonb, $17::int
-     WHERE NOT EXISTS (SELECT 1 FROM prior)
+     WHERE $18::uuid IS NULL OR EXISTS (SELECT 1 FROM claimed)
     ON CONFLICT DO NOTHING
     RETURNING id, at_risk, overdue_count, round, created_at, updated_at
-  ), recorded AS (
-    INSERT INTO idempotency_record (organisation_id, idempotency_key, request_fingerprint, migration_id)
-    SELECT $18::uuid, $19::text, $14::text, id FROM inserted WHERE $18::uuid IS NOT NULL
-    ON CONFLICT DO NOTHING
-    RETURNING 1
   )
   SELECT p.request_fingerprint AS "priorFingerprint", p.migration_id AS "priorMigrationId",
-    i.id IS NOT NULL AS created, EXISTS (SELECT 1 FROM recorded) AS recorded, i.at_risk AS "atRisk",
+    i.id IS NOT NULL AS created, EXISTS (SELECT 1 FROM claimed) AS claimed, i.at_risk AS "atRisk",
     i.overdue_count AS "overdueCount", i.round, i.created_at AS "createdAt", i.updated_at AS "updatedAt"
   FROM (SELECT 1) AS one LEFT JOIN prior p ON true LEFT JOIN inserted i ON true`;
 
@@ -113,7 +125,8 @@ interface KickoffStatementResult {
   priorFingerprint: string | null;
   priorMigrationId: string | null;
   created: boolean;
-  recorded: boolean;
+  /** This request's key record was inserted (naming the new row's id). */
+  claimed: boolean;
   atRisk: boolean;
   overdueCount: number;
   round: number;
@@ -164,27 +177,22 @@ export class MigrationsService {
     return this.kickoffOnce(dto, fingerprint(dto), actor, key);
   }
 
-  /**
-   * Records the key's answer when the kickoff statement could not: the practice's open migration was there
-   * already (a repeat of the kickoff without this key), or another request with this key recorded first.
-   */
-  private async rememberKey(key: IdempotencyKey, print: string, migrationId: string): Promise<void> {
-    const inserted: unknown[] = await this.idempotency.query(
-      `INSERT INTO idempotency_record (organisation_id, idempotency_key, request_fingerprint, migration_id)
-       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1`,
-      [key.organisationId, key.idempotencyKey, print, migrationId],
-    );
-    if (inserted.length > 0) return;
-    const stored = await this.idempotency.findOneByOrFail(key);
-    if (stored.requestFingerprint !== print) throw this.keyReused(key.idempotencyKey);
-  }
-
   private keyReused(key: string): ProblemException {
     return new ProblemException(HttpStatus.CONFLICT, {
       type: problemType('idempotency-key-reused'),
       title: 'Idempotency-Key already used',
       detail: `The Idempotency-Key ${key} was used for a different kickoff; use a new key for a new request.`,
       code: 'IdempotencyKeyReused',
+    });
+  }
+
+  /** Other kickoffs for the practice or with the key kept changing what this one found, three times over. */
+  private contended(practiceOdsCode: string): ProblemException {
+    return new ProblemException(HttpStatus.CONFLICT, {
+      type: problemType('kickoff-contended'),
+      title: 'Another kickoff is under way',
+      detail: `Other kickoffs for practice ${practiceOdsCode} (or with this Idempotency-Key) are being made at this moment; try again.`,
+      code: 'KickoffContended',
     });
   }
 
@@ -252,21 +260,48 @@ export class MigrationsService {
     );
     if (key && result.priorMigrationId) {
       if (result.priorFingerprint !== print) throw this.keyReused(key.idempotencyKey);
-      const migration = await this.migrations.findOneByOrFail({ id: result.priorMigrationId });
-      // The key is recorded with the row, before the workflow starts: a start that failed then is made now.
-      if (migration.status === 'starting') await this.startWorkflow(migration, dto, actor);
-      return { created: false, replayed: true, migration };
+      const migration = await this.migrations.findOneBy({ id: result.priorMigrationId });
+      if (migration) {
+        // The key is recorded with the row, before the workflow starts: a start that failed then is made now.
+        if (migration.status === 'starting') await this.startWorkflow(migration, dto, actor);
+        return { created: false, replayed: true, migration };
+      }
+      // The key's kickoff met the practice's open migration and has not (or never) settled its claim yet.
+      return this.answerFromOpen(dto, print, actor, { ...key, claimedFor: result.priorMigrationId }, attempt, true);
     }
-    const { created, recorded, atRisk, overdueCount, round, createdAt, updatedAt } = result;
-    const row = created
-      ? Object.assign(candidate, { atRisk, overdueCount, round, createdAt, updatedAt })
-      : await this.findOpen(dto.practiceOdsCode);
-    if (!row) {
-      // The open migration that blocked the insert closed in the meantime: the practice is free again.
+    if (key && !result.claimed) {
+      // Another request claimed this key between our read and our insert: this is its repeat or a reuse of its key.
       if (attempt < 3) return this.kickoffOnce(dto, print, actor, key, attempt + 1);
-      throw new Error(`kickoff for ${dto.practiceOdsCode}: its open migration keeps changing; try again`);
+      throw this.contended(dto.practiceOdsCode);
     }
-    if (row.requestFingerprint !== print) {
+    const { created, atRisk, overdueCount, round, createdAt, updatedAt } = result;
+    if (!created) return this.answerFromOpen(dto, print, actor, key && { ...key, claimedFor: id }, attempt, false);
+    const row = Object.assign(candidate, { atRisk, overdueCount, round, createdAt, updatedAt });
+    await this.startWorkflow(row, dto, actor);
+    return { created, migration: row };
+  }
+
+  /**
+   * The kickoff found the practice's open migration in its way: a repeat of it (same details) is answered with it,
+   * anything else is refused. A key claimed for the row that was never inserted is pointed at the open migration
+   * (a repeat), or released (a refusal) so that it does not name a migration that does not exist.
+   */
+  private async answerFromOpen(
+    dto: KickoffDto,
+    print: string,
+    actor: Actor,
+    claim: ClaimedKey | undefined,
+    attempt: number,
+    replayed: boolean,
+  ): Promise<KickoffOutcome> {
+    const row = await this.findOpen(dto.practiceOdsCode);
+    if (!row || row.requestFingerprint !== print) {
+      if (claim) await this.settleClaim(claim, null);
+      if (!row) {
+        // The open migration that blocked the insert closed in the meantime: the practice is free again.
+        if (attempt < 3) return this.kickoffOnce(dto, print, actor, claim && withoutClaim(claim), attempt + 1);
+        throw this.contended(dto.practiceOdsCode);
+      }
       throw new ProblemException(HttpStatus.CONFLICT, {
         type: problemType('practice-has-open-migration'),
         title: 'This practice already has a migration in progress',
@@ -274,9 +309,26 @@ export class MigrationsService {
         code: 'PracticeHasOpenMigration',
       });
     }
+    if (claim) await this.settleClaim(claim, row.id);
     if (row.status === 'starting') await this.startWorkflow(row, dto, actor);
-    if (key && !recorded) await this.rememberKey(key, print, row.id);
-    return { created, migration: row };
+    return { created: false, replayed, migration: row };
+  }
+
+  /** Points a key claimed for a row that was never inserted at `migrationId`, or deletes it (null). */
+  private async settleClaim(claim: ClaimedKey, migrationId: string | null): Promise<void> {
+    const where = [claim.organisationId, claim.idempotencyKey, claim.claimedFor];
+    // Only while it still names the missing row: a concurrent request with this key may have settled it already.
+    if (migrationId === null)
+      await this.idempotency.query(
+        `DELETE FROM idempotency_record WHERE organisation_id = $1 AND idempotency_key = $2 AND migration_id = $3`,
+        where,
+      );
+    else
+      await this.idempotency.query(
+        `UPDATE idempotency_record SET migration_id = $4
+          WHERE organisation_id = $1 AND idempotency_key = $2 AND migration_id = $3`,
+        [...where, migrationId],
+      );
   }
 
   private async startWorkflow(row: MigrationEntity, dto: KickoffDto, actor: Actor): Promise<void> {

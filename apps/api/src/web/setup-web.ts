@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import connectPgSimple from 'connect-pg-simple';
 import cookieParser from 'cookie-parser';
@@ -14,6 +15,8 @@ import { validateEnvironment } from '@idp/config';
 
 /** Paths that are the API or its tooling, where sessions and CSRF tokens have no business. */
 const NOT_PAGES = /^\/(v\d+|docs|docs-json|health|assets)(\/|$)/;
+
+const sessionLogger = new Logger('sessions');
 
 /** Page routes that take a file: a CSV of selected patients. */
 const UPLOADS = /^\/migrations\/[^/]+\/data-checking\/patients\.csv$/;
@@ -100,6 +103,12 @@ export function setupWebPages(app: NestExpressApplication): void {
   app.use(
     pagesOnly((req, res, next) =>
       sessions(req, res, (error?: unknown) => {
+        // express-session saves a changed session as the page is sent and reports a failed save here too, once the
+        // page is out: nothing to answer then (a second answer would throw from a timer and stop the process).
+        if (error && res.headersSent) {
+          sessionLogger.warn({ msg: 'session not saved', path: req.path, error: String(error) });
+          return;
+        }
         // The session store is Postgres: when it is down, say so plainly rather than with Express's stack trace.
         if (error) {
           res.status(503).render('error.njk', {

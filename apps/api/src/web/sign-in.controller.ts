@@ -40,8 +40,11 @@ export class SignInController {
   }
 
   @Get('sign-in')
-  signInPage(@Req() req: PageRequest, @Res() res: Response, @Query('next') next?: string): void {
+  async signInPage(@Req() req: PageRequest, @Res() res: Response, @Query('next') next?: string): Promise<void> {
     req.session.visited = true;
+    // Saved before the page goes out, not as it goes out: a form whose session (and CSRF token) could not be stored
+    // would only fail when sent, so with Postgres down the page itself says the service is unavailable.
+    await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
     this.renderSignIn(req, res, 200, { next: safeNext(next) });
   }
 
