@@ -4,21 +4,11 @@ import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { call, freePort, startApi, type RunningApi } from '../support/api-process';
 import { collect, exited, spawnApp } from '../support/processes';
-import { createParty, futureWorkingDay, type Party } from '../support/parties';
-import { eventually, randomOdsCode } from '../support/worker-harness';
+import { createParty, kickoffBody as kickoffBodyOf, type Party } from '../support/parties';
+import { eventually } from '../support/worker-harness';
 
 let icb: Party;
-function kickoffBody(overrides: Record<string, unknown> = {}) {
-  return {
-    practiceOdsCode: randomOdsCode(),
-    practiceName: 'Riverside Surgery',
-    icbCode: icb.code,
-    currentSupplier: 'EMIS',
-    newSupplier: 'TPP',
-    plannedGoLive: futureWorkingDay(),
-    ...overrides,
-  };
-}
+const kickoffBody = (overrides: Record<string, unknown> = {}) => kickoffBodyOf(icb.code, overrides);
 
 describe('the walking skeleton, end to end (built API and worker processes, real Temporal and Postgres)', () => {
   const taskQueue = `e2e-${randomUUID()}`;

@@ -7,8 +7,8 @@ import { migrateDatabase } from '@idp/persistence';
 import { makeOwnedTempDir } from '../../infra/services/temp-dirs';
 import { startApi, type RunningApi } from '../support/api-process';
 import { startOwnPostgres, type OwnPostgres } from '../support/own-postgres';
-import { createParty, futureWorkingDay, type Party } from '../support/parties';
-import { eventually, randomOdsCode } from '../support/worker-harness';
+import { createParty, kickoffBody as kickoffBodyOf, type Party } from '../support/parties';
+import { eventually } from '../support/worker-harness';
 
 /** A session cookie as express-session signs it: a signed-in person's browser sends one with every page. */
 function sessionCookie(sessionId: string): string {
@@ -53,14 +53,7 @@ describe('when Postgres goes down under a running API', () => {
     const text = await res.text();
     return { status: res.status, headers: res.headers, text, took: Date.now() - started };
   };
-  const kickoffBody = () => ({
-    practiceOdsCode: randomOdsCode(),
-    practiceName: 'Riverside Surgery',
-    icbCode: icb.code,
-    currentSupplier: 'EMIS',
-    newSupplier: 'TPP',
-    plannedGoLive: futureWorkingDay(),
-  });
+  const kickoffBody = () => kickoffBodyOf(icb.code);
   /** Postgres on the same data directory and port, so the API's pool finds it where it was. */
   const startPostgres = (port?: number) => startOwnPostgres(path.join(dir, 'data'), port);
 

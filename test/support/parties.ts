@@ -87,6 +87,19 @@ export function kickoffFor(parties: Parties, overrides: Record<string, unknown> 
   };
 }
 
+/** A kickoff body by ICB `icbCode` for a practice of its own, from EMIS to TPP. */
+export function kickoffBody(icbCode: string, overrides: Record<string, unknown> = {}) {
+  return {
+    practiceOdsCode: randomOdsCode(),
+    practiceName: 'Riverside Surgery',
+    icbCode,
+    currentSupplier: 'EMIS',
+    newSupplier: 'TPP',
+    plannedGoLive: futureWorkingDay(),
+    ...overrides,
+  };
+}
+
 /**
  * An ICB code that no organisation or migration in the database uses yet: ICB codes have only 1,296 values, and a
  * code another test file already seeded would share its organisation (and its migrations) with this one.
