@@ -8,5 +8,6 @@ psql --username "$POSTGRES_USER" --dbname postgres -v ON_ERROR_STOP=1 \
   -v idp_password="$IDP_DB_PASSWORD" -v temporal_password="$TEMPORAL_DB_PASSWORD" <<'SQL'
 CREATE ROLE idp LOGIN PASSWORD :'idp_password';
 CREATE DATABASE idp OWNER idp;
+REVOKE ALL ON DATABASE idp FROM PUBLIC;
 CREATE ROLE temporal LOGIN CREATEDB PASSWORD :'temporal_password';
 SQL
