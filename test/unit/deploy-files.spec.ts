@@ -93,6 +93,7 @@ function composeProblems(services: Record<string, ComposeService>): string[] {
 interface ChartValues {
   config: Record<string, unknown>;
   secrets: { existingSecret: string; required: Record<string, string[]>; optional: Record<string, string[]> };
+  api: Record<'readinessProbe' | 'livenessProbe', { httpGet: { path: string; port: string } }>;
 }
 
 const values = parse(read(chart, 'values.yaml')) as ChartValues;
@@ -218,9 +219,9 @@ describe('deployment files (infra/deploy)', () => {
     });
 
     it('probes the API on /health', () => {
-      const probes = parse(read(chart, 'values.yaml')).api;
-      expect(probes.readinessProbe.httpGet.path).toBe('/health');
-      expect(probes.livenessProbe.httpGet.path).toBe('/health');
+      expect(values.api.readinessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
+      expect(values.api.livenessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
+      expect(templates['api-deployment.yaml']).toMatch(/- name: http\s+containerPort: \{\{ \.Values\.api\.port \}\}/);
     });
   });
 
