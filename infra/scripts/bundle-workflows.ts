@@ -9,6 +9,9 @@ import { repoRoot } from '../services/process';
  */
 const codeRoot = path.resolve(__dirname, '..', '..');
 
+/** Where `npm run build` writes the bundle, relative to the repository root; the image's WORKFLOW_BUNDLE_PATH. */
+export const WORKFLOW_BUNDLE_FILE = path.join('dist', 'workflow-bundle.js');
+
 export interface BundleWorkflowsOptions {
   /** Entry module; default `<codeRoot>/workflows/index.(ts|js)`. */
   workflowsPath?: string;
@@ -70,7 +73,7 @@ export function tsconfigAliases(): Record<string, string> {
   return aliases;
 }
 
-export function writeBundle(code: string, file = path.join(repoRoot(), 'dist', 'workflow-bundle.js')): string {
+export function writeBundle(code: string, file = path.join(repoRoot(), WORKFLOW_BUNDLE_FILE)): string {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, code);
   return file;
