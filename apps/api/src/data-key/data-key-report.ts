@@ -18,6 +18,8 @@ function keys(ids: KeyIds): string {
   ].join('\n');
 }
 
+const valuesCount = (n: number) => (n === 1 ? '1 value' : `${n} values`);
+
 const sum = <T>(rows: T[], count: (row: T) => number) => rows.reduce((total, row) => total + count(row), 0);
 
 /** What `data-key status` prints: the keys by id, the values per field under each, and what to do next. */
@@ -34,9 +36,9 @@ export function statusReport(ids: KeyIds, fields: FieldStatus[]): string {
   const toRotate = total.previous + total.outdated;
   const next =
     total.unreadable > 0
-      ? `${total.unreadable} values open under neither key: they were written under another key. Set DATA_ENCRYPTION_KEY_PREVIOUS to that key and run data-key rotate, or restore them from a backup.`
+      ? `${valuesCount(total.unreadable)} cannot be read with either key: written under another key. Set DATA_ENCRYPTION_KEY_PREVIOUS to that key and run data-key rotate, or restore them from a backup.`
       : toRotate > 0
-        ? `${toRotate} values still to rotate (${total.previous} under the previous key): run npm run admin -- data-key rotate.`
+        ? `${valuesCount(toRotate)} still to rotate (${total.previous} under the previous key): run npm run admin -- data-key rotate.`
         : ids.previous
           ? 'Every value is under DATA_ENCRYPTION_KEY: remove DATA_ENCRYPTION_KEY_PREVIOUS and restart the API and worker.'
           : 'Every value is under DATA_ENCRYPTION_KEY.';
@@ -71,12 +73,12 @@ export function rotationReport(ids: KeyIds, fields: FieldRotation[]): { text: st
 
 ${table(['field', 'examined', 're-encrypted', 'already current', 'unreadable', 'batches'], rows)}
 
-${total.reencrypted} values re-encrypted under DATA_ENCRYPTION_KEY, ${total.alreadyCurrent} already were.
+${valuesCount(total.reencrypted)} re-encrypted under DATA_ENCRYPTION_KEY, ${total.alreadyCurrent} already were.
 `;
   return total.unreadable > 0
     ? {
         text,
-        problem: `admin: ${total.unreadable} values open under neither DATA_ENCRYPTION_KEY nor DATA_ENCRYPTION_KEY_PREVIOUS and were left as they are (see data-key status).`,
+        problem: `admin: ${valuesCount(total.unreadable)} cannot be read with DATA_ENCRYPTION_KEY or DATA_ENCRYPTION_KEY_PREVIOUS and were left as they are (see data-key status).`,
       }
     : { text };
 }
