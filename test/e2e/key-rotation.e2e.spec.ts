@@ -272,4 +272,34 @@ describe('rotating DATA_ENCRYPTION_KEY', () => {
       expect(asSandbox.status).toBe(200);
     });
   });
+
+  it('stops, naming both rows, when a process without the previous key stored a patient twice; resumes once one is gone', async () => {
+    // What an API still running with A alone writes after the rotation: P1 again, under A's hash, which B's misses.
+    const duplicate = randomUUID();
+    await db.query(
+      `INSERT INTO selected_patient (id, migration_id, nhs_number_encrypted, nhs_number_lookup, reason, selected_by_role, selected_by, assisted)
+       VALUES ($1, $2, $3, $4, 'random', 'practice', $5, false)`,
+      [
+        duplicate,
+        migrationId,
+        new FieldCipher(A).encrypt(P1),
+        new FieldCipher(A).lookupHash(P1),
+        parties.practice.code,
+      ],
+    );
+    const [original] = await db.query(`SELECT id FROM selected_patient WHERE nhs_number_lookup = $1`, [
+      new FieldCipher(B).lookupHash(P1),
+    ]);
+    const stopped = await admin(['data-key', 'rotate'], KEYS_B_AFTER_A);
+    expect(stopped.code).not.toBe(0);
+    expect(stopped.stderr).toContain(
+      `selected_patient.nhs_number: rows ${duplicate} and ${original.id} hold the same value, one of them written under another key`,
+    );
+    expectNothingSecret(stopped);
+
+    await db.query(`DELETE FROM selected_patient WHERE id = $1`, [duplicate]);
+    const resumed = await admin(['data-key', 'rotate'], KEYS_B_AFTER_A);
+    expect(resumed.code).toBe(0);
+    expect(rotateRow(resumed, 'total')).toEqual([6, 0, 6, 0, 3]);
+  });
 });

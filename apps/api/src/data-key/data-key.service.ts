@@ -118,6 +118,7 @@ export class DataKeyService {
       }
     }
     if (rewritten.ids.length > 0) {
+      await this.refuseDuplicates(manager, field, rewritten.ids, rewritten.hashes);
       await manager.query(
         `UPDATE ${field.table} AS t SET ${field.assign}
            FROM unnest($1::uuid[], $2::text[], $3::text[]) AS n(id, value, hash)
@@ -127,6 +128,34 @@ export class DataKeyService {
       counts.reencrypted += rewritten.ids.length;
     }
     return rows;
+  }
+
+  /**
+   * A process that ran without DATA_ENCRYPTION_KEY_PREVIOUS mid-rotation can store a value a second time under the
+   * other key's hash, which the unique index cannot see until the rotation gives both the same hash. Stops with the
+   * two rows' ids (never their values) for the operator to merge, rather than Postgres's unique-violation message.
+   */
+  private async refuseDuplicates(
+    manager: EntityManager,
+    field: EncryptedField,
+    ids: string[],
+    hashes: Array<string | null>,
+  ): Promise<void> {
+    if (!field.lookup || !field.uniqueWithin) return;
+    const duplicates: Array<{ rewritten: string; existing: string }> = await manager.query(
+      `SELECT n.id AS rewritten, t.id AS existing
+         FROM unnest($1::uuid[], $2::text[]) AS n(id, hash)
+         JOIN ${field.table} AS s ON s.id = n.id
+         JOIN ${field.table} AS t ON t.${field.uniqueWithin} = s.${field.uniqueWithin}
+                                  AND t.${field.lookup} = n.hash AND t.id <> n.id`,
+      [ids, hashes],
+    );
+    if (duplicates.length > 0) {
+      const pairs = duplicates.map((d) => `${d.rewritten} and ${d.existing}`).join('; ');
+      throw new Error(
+        `${field.name}: rows ${pairs} hold the same value, one of them written under another key (by an API or worker running without DATA_ENCRYPTION_KEY_PREVIOUS during the rotation). Keep one of each pair, then run data-key rotate again: what it has rotated so far stays rotated.`,
+      );
+    }
   }
 
   /** The next batch of the field's stored values after `after` by id; locked for a rotation. */

@@ -12,6 +12,8 @@ export interface EncryptedField {
   value: string;
   /** Column holding the keyed lookup hash of the plaintext, if the field has one. */
   lookup?: string;
+  /** Column within which the lookup hash is unique (a unique index on it and `lookup`). */
+  uniqueWithin?: string;
   /** SQL SET list writing the new ciphertext `n.value` and, with `lookup`, its hash `n.hash`. */
   assign: string;
 }
@@ -22,6 +24,7 @@ export const ENCRYPTED_FIELDS: readonly EncryptedField[] = [
     table: 'selected_patient',
     value: 'nhs_number_encrypted',
     lookup: 'nhs_number_lookup',
+    uniqueWithin: 'migration_id',
     assign: 'nhs_number_encrypted = n.value, nhs_number_lookup = n.hash',
   },
   {
