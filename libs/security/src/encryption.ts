@@ -95,7 +95,9 @@ export class FieldCipher {
       if (!key) {
         throw new UndecryptableValueError(
           `it is under key id ${keyId}, which is neither DATA_ENCRYPTION_KEY (${this.current.id}) nor ${
-            this.previous ? `DATA_ENCRYPTION_KEY_PREVIOUS (${this.previous.id})` : 'DATA_ENCRYPTION_KEY_PREVIOUS (not set)'
+            this.previous
+              ? `DATA_ENCRYPTION_KEY_PREVIOUS (${this.previous.id})`
+              : 'DATA_ENCRYPTION_KEY_PREVIOUS (not set)'
           }`,
         );
       }
