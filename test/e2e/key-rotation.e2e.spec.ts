@@ -114,6 +114,20 @@ afterAll(async () => {
 });
 
 describe('rotating DATA_ENCRYPTION_KEY', () => {
+  it('lists data-key status and rotate in --help, and refuses a bad --batch-size', async () => {
+    const help = await admin(['--help'], KEY_A);
+    expect(help.stdout).toContain('data-key status [--batch-size N]');
+    expect(help.stdout).toContain('data-key rotate [--batch-size N]');
+    for (const size of ['0', '2.5', 'many', '10001']) {
+      const run = await admin(['data-key', 'rotate', '--batch-size', size], KEY_A);
+      expect({ size, code: run.code, stderr: run.stderr }).toEqual({
+        size,
+        code: 2,
+        stderr: '--batch-size must be a whole number from 1 to 10000\n',
+      });
+    }
+  });
+
   it('knows every encrypted column of the schema', async () => {
     const columns: Array<{ table: string; column: string }> = await db.query(
       `SELECT table_name AS table, column_name AS column FROM information_schema.columns
