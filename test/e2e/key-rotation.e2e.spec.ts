@@ -1,16 +1,20 @@
 import { createCipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { migrateDatabase } from '@idp/persistence';
-import { FieldCipher, generateEncryptionKey } from '@idp/security';
+import { FieldCipher, generateEncryptionKey, verifySignature } from '@idp/security';
 import { ENCRYPTED_FIELDS } from '../../apps/api/src/data-key/encrypted-fields';
 import { runAdmin, type AdminRun } from '../support/admin-command';
 import { call, startApi, type RunningApi } from '../support/api-process';
 import { kickoffFor, seedIsolatedParties, type Parties } from '../support/parties';
+import { exited, spawnApp } from '../support/processes';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { eventually } from '../support/worker-harness';
 
 /*
  * Rotating DATA_ENCRYPTION_KEY as docs/key-rotation.md tells an operator to: data written through the built API and
  * admin command under key A (plus a row in the format written before key ids), then B as the key with A as the
- * previous one, `data-key rotate`, and the API with B alone. In a database of its own: a rotation rewrites every
+ * previous one, `data-key rotate`, and the API with B alone; the worker signs supplier webhooks with the secret it
+ * reads under A during the rotation, and under B after it. In a database of its own: a rotation rewrites every
  * encrypted value in the database, which would pull the shared test database from under the other suites.
  */
 
@@ -33,6 +37,7 @@ let dropDatabase: () => Promise<void>;
 let parties: Parties;
 let migrationId: string;
 let webhookSecret: string;
+let receiver: WebhookReceiver;
 const taskQueue = `e2e-key-rotation-${randomUUID()}`;
 
 /** The API on this suite's database with the given keys (and nothing else about keys from the environment). */
@@ -49,6 +54,34 @@ async function withApi<T>(keys: Record<string, string>, use: (api: RunningApi) =
     await running.stop();
   }
 }
+
+/** The worker on this suite's database and task queue with the given keys, for as long as `use` runs. */
+async function withWorker<T>(keys: Record<string, string>, use: () => Promise<T>): Promise<T> {
+  const worker = spawnApp('worker', {
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATA_ENCRYPTION_KEY_PREVIOUS: '',
+    ...keys,
+  });
+  try {
+    return await use();
+  } finally {
+    worker.kill('SIGTERM');
+    await exited(worker);
+  }
+}
+
+/** Waits for the worker's request of `kind` to the new supplier, signed with the secret the admin command printed. */
+const signedRequest = (kind: string) =>
+  eventually(
+    async () =>
+      receiver.received.find(
+        (r) =>
+          r.headers['idp-event'] === `supplier.${kind}` &&
+          verifySignature(webhookSecret, r.rawBody, String(r.headers['idp-signature'])).valid,
+      ),
+    30_000,
+  );
 
 /** FieldCipher's format before key ids (`v1.<nonce>.<ciphertext>.<tag>`), written independently of FieldCipher. */
 function legacyEncrypt(base64Key: string, plaintext: string): string {
@@ -106,9 +139,11 @@ beforeAll(async () => {
   await migrateDatabase(databaseUrl);
   db = await new DataSource({ type: 'postgres', url: databaseUrl }).initialize();
   parties = await seedIsolatedParties(db);
+  receiver = await startWebhookReceiver();
 });
 
 afterAll(async () => {
+  await receiver?.close();
   await db?.destroy();
   await dropDatabase?.();
 });
@@ -140,12 +175,17 @@ describe('rotating DATA_ENCRYPTION_KEY', () => {
 
   it('starts from data written under key A: patients, a webhook secret, a sandbox key, and a row from before key ids', async () => {
     const webhook = await admin(
-      ['organisation', 'set-webhook', '--organisation', parties.newSupplier.code, '--url', 'https://new.example/hook'],
+      ['organisation', 'set-webhook', '--organisation', parties.newSupplier.code, '--url', receiver.url()],
       KEY_A,
     );
     expect(webhook.code).toBe(0);
     webhookSecret = webhook.stdout.trimEnd().split('\n').at(-1)!;
     expect(webhookSecret).toMatch(/^whsec_/);
+    const asWebhook = await admin(
+      ['organisation', 'set-adapter', '--organisation', parties.newSupplier.code, '--adapter', 'webhook'],
+      KEY_A,
+    );
+    expect(asWebhook.code).toBe(0);
     const sandbox = await admin(
       ['organisation', 'set-adapter', '--organisation', parties.otherSupplier.code, '--adapter', 'sandbox'],
       KEY_A,
@@ -191,7 +231,7 @@ describe('rotating DATA_ENCRYPTION_KEY', () => {
     expect(await storedValues()).toEqual(before);
   });
 
-  it('with B as the key and A as the previous one, the API reads everything and still refuses duplicates', async () => {
+  it('with B as the key and A as the previous one, the API reads everything and still refuses duplicates, and the worker signs with the secret stored under A', async () => {
     const status = await admin(['data-key', 'status'], KEYS_B_AFTER_A);
     expect(statusRow(status, 'selected_patient.nhs_number')).toEqual([3, 0, 3, 0, 0]);
     expect(statusRow(status, 'total')).toEqual([5, 0, 5, 0, 0]);
@@ -216,6 +256,10 @@ describe('rotating DATA_ENCRYPTION_KEY', () => {
       const fresh = await call(apiBA.baseUrl, 'POST', patients, { nhsNumber: P4 }, parties.practice.auth);
       expect(fresh.status).toBe(201);
     });
+
+    // The kickoff ran with no worker: its request to the new supplier goes out now, from a worker with both keys.
+    expect(receiver.received).toEqual([]);
+    await withWorker(KEYS_B_AFTER_A, () => signedRequest('request-extract'));
   });
 
   it('re-encrypts every value under B in batches, after which nothing needs A', async () => {
@@ -251,7 +295,7 @@ describe('rotating DATA_ENCRYPTION_KEY', () => {
     expect(await storedValues()).toEqual(before);
   });
 
-  it('with B alone, the API reads everything, refuses duplicates, and the sandbox key and webhook secret hold', async () => {
+  it('with B alone, the API reads everything, refuses duplicates, the sandbox key works and the worker signs with the webhook secret', async () => {
     const status = await admin(['data-key', 'status'], KEY_B);
     expect(statusRow(status, 'total')).toEqual([6, 6, 0, 0, 0]);
     expect(status.stdout).toContain('DATA_ENCRYPTION_KEY_PREVIOUS  not set');
@@ -284,6 +328,28 @@ describe('rotating DATA_ENCRYPTION_KEY', () => {
         authorization: `Bearer ${sandboxKey}`,
       });
       expect(asSandbox.status).toBe(200);
+
+      // The worker with B alone signs the next supplier request with the secret rotated under B.
+      await withWorker(KEY_B, async () => {
+        const migration = `/v1/migrations/${migrationId}/milestones`;
+        const requested = await call(
+          apiB.baseUrl,
+          'POST',
+          `${migration}/extractRequested`,
+          {},
+          parties.newSupplier.auth,
+        );
+        expect(requested.status).toBe(200);
+        const delivered = await call(
+          apiB.baseUrl,
+          'POST',
+          `${migration}/extractDelivered`,
+          {},
+          parties.currentSupplier.auth,
+        );
+        expect(delivered.status).toBe(200);
+        await signedRequest('request-test-environment');
+      });
     });
   });
 
