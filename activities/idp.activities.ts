@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
-import type { Environment } from '@idp/config';
+import { dataEncryptionKeys, type Environment } from '@idp/config';
 import type { IdpStatus } from '@idp/domain';
 import { NotificationService } from '@idp/notifications';
 import { OrganisationEntity } from '@idp/persistence';
@@ -40,7 +40,7 @@ export class IdpActivities implements IdpActivityContract {
     private readonly notifications: NotificationService,
     private readonly config: ConfigService<Environment, true>,
   ) {
-    const cipher = new FieldCipher(config.getOrThrow('DATA_ENCRYPTION_KEY', { infer: true }));
+    const cipher = new FieldCipher(...dataEncryptionKeys(config));
     this.suppliers = new SupplierAdapterRegistry({
       none: new NoAdapter(),
       webhook: new WebhookSupplierAdapter(cipher, config.getOrThrow('PUBLIC_BASE_URL', { infer: true })),

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
-import type { Environment } from '@idp/config';
+import { dataEncryptionKeys, type Environment } from '@idp/config';
 import { OrganisationEntity } from '@idp/persistence';
 import { FieldCipher } from '@idp/security';
 import {
@@ -47,7 +47,7 @@ export class SandboxSupplierActivities implements SandboxSupplierActivityContrac
     @InjectDataSource() private readonly db: DataSource,
     config: ConfigService<Environment, true>,
   ) {
-    this.cipher = new FieldCipher(config.getOrThrow('DATA_ENCRYPTION_KEY', { infer: true }));
+    this.cipher = new FieldCipher(...dataEncryptionKeys(config));
     this.apiUrl =
       config.get('SANDBOX_API_URL', { infer: true }) ?? config.getOrThrow('PUBLIC_BASE_URL', { infer: true });
   }

@@ -80,7 +80,7 @@ describe('webhook notifications', () => {
       [code],
     );
     expect(stored.webhook_url).toBe(receiver.url('/cli'));
-    expect(stored.webhook_secret_encrypted).toMatch(/^v1\./);
+    expect(stored.webhook_secret_encrypted).toMatch(/^v2\./);
     expect(stored.webhook_secret_encrypted).not.toContain(secret.slice(6));
 
     receiver.answerNext(500);
@@ -150,7 +150,7 @@ describe('webhook notifications', () => {
     const listed = await call(api.baseUrl, 'GET', '/v1/organisations', undefined, operator);
     const shown = listed.body.find((o: { code: string }) => o.code === code);
     expect(shown).toMatchObject({ webhookUrl: receiver.url('/api'), webhookSecretSet: true });
-    expect(JSON.stringify(listed.body)).not.toMatch(/whsec_|v1\./);
+    expect(JSON.stringify(listed.body)).not.toMatch(/whsec_|v[12]\./);
 
     const deliveries = await kickoffTo(code, '/api');
     expect(deliveries.map((d) => supplierVerifies(set.body.secret, d))).toEqual([true]);

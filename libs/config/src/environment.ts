@@ -164,13 +164,25 @@ export class Environment {
   /**
    * Key for data encrypted at rest (patient identifiers, webhook secrets): 32 random bytes, base64
    * (`openssl rand -base64 32`). `npm start` makes one for the embedded default and keeps it in `.data/`.
-   * Losing it makes those fields unreadable; rotate by re-encrypting (see README).
+   * Losing it makes those fields unreadable; rotate it with DATA_ENCRYPTION_KEY_PREVIOUS (docs/key-rotation.md).
    */
   @IsString({ message: 'DATA_ENCRYPTION_KEY must be 32 random bytes, base64 (openssl rand -base64 32)' })
   @Matches(/^[A-Za-z0-9+/]{43}=$/, {
     message: 'DATA_ENCRYPTION_KEY must be 32 random bytes, base64 encoded (openssl rand -base64 32)',
   })
   DATA_ENCRYPTION_KEY: string;
+
+  /**
+   * Set only while rotating DATA_ENCRYPTION_KEY (docs/key-rotation.md): the key being replaced, in the same format.
+   * Values under it stay readable, and lookups match its hashes, until `npm run admin -- data-key rotate` has
+   * re-encrypted everything under DATA_ENCRYPTION_KEY; then remove it.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message:
+      'DATA_ENCRYPTION_KEY_PREVIOUS must be 32 random bytes, base64 encoded: the DATA_ENCRYPTION_KEY being replaced',
+  })
+  DATA_ENCRYPTION_KEY_PREVIOUS?: string;
 
   /**
    * Signs the session cookie of people signed in to the pages: at least 32 random characters
@@ -228,6 +240,11 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
         return messages[messages.length - 1] ?? `${e.property} is invalid`;
       }),
     );
+  }
+  if (env.DATA_ENCRYPTION_KEY_PREVIOUS && env.DATA_ENCRYPTION_KEY_PREVIOUS === env.DATA_ENCRYPTION_KEY) {
+    throw new ConfigurationError([
+      'DATA_ENCRYPTION_KEY_PREVIOUS is the same as DATA_ENCRYPTION_KEY: set DATA_ENCRYPTION_KEY to the new key and DATA_ENCRYPTION_KEY_PREVIOUS to the old one',
+    ]);
   }
   const oidc = [env.OIDC_ISSUER_URL, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
   if (oidc > 0 && oidc < 3) {

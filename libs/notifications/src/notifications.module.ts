@@ -2,8 +2,9 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { Environment } from '@idp/config';
+import { dataEncryptionKeys, type Environment } from '@idp/config';
 import { PersistenceModule } from '@idp/persistence';
+import { FieldCipher } from '@idp/security';
 import { NOTIFICATION_CHANNELS, type NotificationChannel } from './channels/channel';
 import { EmailChannel } from './channels/email.channel';
 import { LogChannel } from './channels/log.channel';
@@ -31,7 +32,7 @@ export function configuredChannels(
     channels.push(new EmailChannel({ url: smtpUrl, from: config.getOrThrow('SMTP_FROM', { infer: true }) }));
   const smsTemplate = config.get('NOTIFY_SMS_TEMPLATE_ID', { infer: true });
   if (smsTemplate) channels.push(new NotifyChannel('sms', notify(smsTemplate)));
-  channels.push(new WebhookChannel(db, config.getOrThrow('DATA_ENCRYPTION_KEY', { infer: true })));
+  channels.push(new WebhookChannel(db, new FieldCipher(...dataEncryptionKeys(config))));
   return [...channels, log];
 }
 

@@ -6,7 +6,7 @@ describe('FieldCipher', () => {
   it('round-trips a value and never stores it in the clear', () => {
     const stored = cipher.encrypt('9434765919');
     expect(stored).not.toContain('9434765919');
-    expect(stored.startsWith('v1.')).toBe(true);
+    expect(stored.startsWith(`v2.${cipher.keyIds.current}.`)).toBe(true);
     expect(cipher.decrypt(stored)).toBe('9434765919');
   });
 
@@ -18,10 +18,10 @@ describe('FieldCipher', () => {
 
   it('refuses a tampered value and a value encrypted with another key', () => {
     const stored = cipher.encrypt('secret');
-    const [v, nonce, body, tag] = stored.split('.');
+    const [v, keyId, nonce, body, tag] = stored.split('.');
     const flipped = Buffer.from(body!, 'base64url');
     flipped[0] ^= 1;
-    expect(() => cipher.decrypt([v, nonce, flipped.toString('base64url'), tag].join('.'))).toThrow();
+    expect(() => cipher.decrypt([v, keyId, nonce, flipped.toString('base64url'), tag].join('.'))).toThrow();
     expect(() => new FieldCipher(generateEncryptionKey()).decrypt(stored)).toThrow();
     expect(() => cipher.decrypt('plain text')).toThrow('not a value encrypted by FieldCipher');
   });

@@ -3,7 +3,11 @@ import { AppConfigModule } from '@idp/config';
 import { PersistenceModule } from '@idp/persistence';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { UsersService } from '../people/users.service';
+import { DataKeyService } from '../data-key/data-key.service';
 
-/** What the admin command needs: configuration, the database, the organisations and users services. */
-@Module({ imports: [AppConfigModule.forRoot(), PersistenceModule], providers: [OrganisationsService, UsersService] })
+/** What the admin command needs: configuration, the database, the organisations, users and data key services. */
+@Module({
+  imports: [AppConfigModule.forRoot(), PersistenceModule],
+  providers: [OrganisationsService, UsersService, DataKeyService],
+})
 export class AdminModule {}

@@ -13,7 +13,9 @@ import {
 } from '@idp/persistence';
 import { webhookUrlProblem } from '../organisations/webhook-url';
 
-const HELP = `IDP Orchestrator administration: organisations, supplier adapters, API keys and people.
+const DEFAULT_BATCH_SIZE = 500;
+
+const HELP = `IDP Orchestrator administration: organisations, supplier adapters, API keys, people and the data key.
 
 Usage: npm run admin -- <command> [options]
 
@@ -38,6 +40,13 @@ Usage: npm run admin -- <command> [options]
   user list [--organisation CODE]
   user deactivate --email EMAIL
       Stop a person signing in (at once, including sessions already open); their audit entries stay.
+  data-key status [--batch-size N]
+      How many encrypted values (NHS numbers, webhook secrets, sandbox keys) are under DATA_ENCRYPTION_KEY, and how
+      many still under DATA_ENCRYPTION_KEY_PREVIOUS. Keys are shown only by their public key ids.
+  data-key rotate [--batch-size N]
+      Re-encrypt every encrypted value, and recompute every lookup hash, under DATA_ENCRYPTION_KEY: N rows per
+      transaction (default ${DEFAULT_BATCH_SIZE}), while the API and worker run. Safe to interrupt and to run again.
+      Steps: docs/key-rotation.md.
 
 Reads DATABASE_URL (default: the embedded Postgres of \`npm start\`, port EMBEDDED_PG_PORT or 5433).
 Build first (\`npm run build\`; \`npm start\` does).`;
@@ -58,6 +67,8 @@ const COMMANDS = [
   'user create',
   'user list',
   'user deactivate',
+  'data-key status',
+  'data-key rotate',
 ];
 
 function settingsJson(text: string): unknown {
@@ -66,6 +77,13 @@ function settingsJson(text: string): unknown {
   } catch {
     fail('--settings must be JSON, e.g. \'{"delayWorkingDays": 1}\'');
   }
+}
+
+function batchSize(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_BATCH_SIZE;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 10_000) fail('--batch-size must be a whole number from 1 to 10000');
+  return n;
 }
 
 /** Refuses a wrong command or missing option before anything connects to the database. */
@@ -95,6 +113,7 @@ function checkOptions(command: string, values: Record<string, unknown>, arg: str
   if (command === 'user create' && (!values.organisation || !values.email || !values.name))
     fail('user create needs --organisation, --email and --name (see --help)');
   if (command === 'user deactivate' && !values.email) fail('user deactivate needs --email (see --help)');
+  if (values['batch-size'] !== undefined) batchSize(values['batch-size'] as string);
 }
 
 async function main(): Promise<void> {
@@ -112,6 +131,7 @@ async function main(): Promise<void> {
       settings: { type: 'string' },
       label: { type: 'string' },
       email: { type: 'string' },
+      'batch-size': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -131,6 +151,8 @@ async function main(): Promise<void> {
   const { AdminModule } = await import('./admin.module');
   const { OrganisationsService } = await import('../organisations/organisations.service');
   const { UsersService } = await import('../people/users.service');
+  const { DataKeyService } = await import('../data-key/data-key.service');
+  const { rotationReport, statusReport } = await import('../data-key/data-key-report');
   const app = await NestFactory.createApplicationContext(AdminModule, { logger: false, abortOnError: false }).catch(
     (error: unknown) => {
       throw (error as { code?: string })?.code
@@ -140,6 +162,7 @@ async function main(): Promise<void> {
   );
   const organisations = app.get(OrganisationsService);
   const users = app.get(UsersService);
+  const dataKey = app.get(DataKeyService);
   try {
     const command = `${noun} ${verb ?? ''}`.trim();
     switch (command) {
@@ -228,6 +251,20 @@ async function main(): Promise<void> {
       case 'user deactivate': {
         const person = await users.deactivate(values.email!);
         process.stdout.write(`Deactivated user ${person.email}\n`);
+        break;
+      }
+      case 'data-key status': {
+        const report = statusReport(dataKey.cipher.keyIds, await dataKey.status(batchSize(values['batch-size'])));
+        process.stdout.write(report);
+        break;
+      }
+      case 'data-key rotate': {
+        const report = rotationReport(dataKey.cipher.keyIds, await dataKey.rotate(batchSize(values['batch-size'])));
+        process.stdout.write(report.text);
+        if (report.problem) {
+          process.stderr.write(`${report.problem}\n`);
+          process.exitCode = 1;
+        }
         break;
       }
       default:

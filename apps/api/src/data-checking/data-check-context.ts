@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Environment } from '@idp/config';
+import { dataEncryptionKeys, type Environment } from '@idp/config';
 import { maskNhsNumber, type IdpStatus, type Role } from '@idp/domain';
 import { AuditEventEntity } from '@idp/persistence';
 import { FieldCipher } from '@idp/security';
@@ -36,7 +36,7 @@ export class DataCheckContext {
     @InjectRepository(AuditEventEntity) private readonly audit: Repository<AuditEventEntity>,
     config: ConfigService<Environment, true>,
   ) {
-    this.cipher = new FieldCipher(config.getOrThrow('DATA_ENCRYPTION_KEY', { infer: true }));
+    this.cipher = new FieldCipher(...dataEncryptionKeys(config));
   }
 
   /** The workflow's status (or its last projection); 409 while the migration is still starting. */

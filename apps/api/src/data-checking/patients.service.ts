@@ -84,6 +84,8 @@ export class PatientsService {
       }
       criterionId = criterion.id;
     }
+    // The unique index catches a repeat under the current key's hash only (see alreadySelected).
+    if ((await this.alreadySelected(p, [nhsNumber]))[0]) throw alreadySelected();
     const [id] = await this.insert(p, actor, [
       { nhsNumber, criterionId, reason: criterionId ? 'criterion' : 'random' },
     ]);
@@ -98,19 +100,12 @@ export class PatientsService {
     const criteria = await this.criteria.findBy({ migrationId: p.migration.id });
     const byCode = new Map(criteria.map((c) => [c.code, c.id]));
     const { patients, rejected } = validatePatientRows(parseCsv(csv), new Set(byCode.keys()));
-    const lookups = patients.map((row) => this.context.cipher.lookupHash(row.nhsNumber));
-    const existing = new Set(
-      lookups.length
-        ? (
-            await this.patients.find({
-              select: { nhsNumberLookup: true },
-              where: { migrationId: p.migration.id, nhsNumberLookup: In(lookups) },
-            })
-          ).map((r) => r.nhsNumberLookup)
-        : [],
+    const existing = await this.alreadySelected(
+      p,
+      patients.map((row) => row.nhsNumber),
     );
     const duplicates: RowRejection[] = patients
-      .filter((_, i) => existing.has(lookups[i]))
+      .filter((_, i) => existing[i])
       .map((row) => ({
         row: row.row,
         field: 'NHS number',
@@ -137,6 +132,24 @@ export class PatientsService {
       ['NHS number', 'criterion', 'reason', 'selected by', 'assisted', 'selected at'],
       ...rows.map((r) => [r.nhsNumber, r.criterion, r.reason, r.selectedByRole, r.assisted, r.selectedAt]),
     ]);
+  }
+
+  /**
+   * For each NHS number, whether the migration already has it. A row may still carry the previous key's hash
+   * while DATA_ENCRYPTION_KEY is being rotated, which the unique index cannot see: every key's hash is asked for.
+   */
+  private async alreadySelected(p: Participation, nhsNumbers: string[]): Promise<boolean[]> {
+    const hashes = nhsNumbers.map((n) => this.context.cipher.lookupHashes(n));
+    if (!hashes.length) return [];
+    const found = new Set(
+      (
+        await this.patients.find({
+          select: { nhsNumberLookup: true },
+          where: { migrationId: p.migration.id, nhsNumberLookup: In(hashes.flat()) },
+        })
+      ).map((r) => r.nhsNumberLookup),
+    );
+    return hashes.map((h) => h.some((x) => found.has(x)));
   }
 
   private async insert(p: Participation, actor: DataCheckActor, selections: NewSelection[]): Promise<string[]> {

@@ -3,7 +3,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, QueryFailedError, type Repository } from 'typeorm';
-import type { Environment } from '@idp/config';
+import { dataEncryptionKeys, type Environment } from '@idp/config';
 import { ICB_CODE_PATTERN, PRACTICE_ODS_CODE_PATTERN } from '@idp/domain';
 import {
   ApiKeyEntity,
@@ -90,7 +90,7 @@ export class OrganisationsService {
   ) {
     const operatorKey = config.get('OPERATOR_API_KEY', { infer: true });
     if (operatorKey) this.operatorSecretHash = hashSecret(operatorKey);
-    this.cipher = new FieldCipher(config.getOrThrow('DATA_ENCRYPTION_KEY', { infer: true }));
+    this.cipher = new FieldCipher(...dataEncryptionKeys(config));
     this.verifiedKeys = new VerifiedKeyCache(config.get('API_KEY_CACHE_SECONDS', { infer: true }) * 1000);
   }
 

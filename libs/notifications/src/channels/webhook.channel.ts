@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Participant } from '@idp/domain';
-import { FieldCipher } from '@idp/security';
+import type { FieldCipher } from '@idp/security';
 import { postSignedWebhook, WebhookRejectedError, type WebhookPolicy } from '@idp/webhooks';
 import { PermanentDeliveryError, type NotificationChannel, type OutgoingMessage } from './channel';
 
@@ -30,15 +30,11 @@ const withoutQuery = (url: string) => {
  */
 export class WebhookChannel implements NotificationChannel {
   readonly name = 'webhook';
-  private readonly cipher: FieldCipher;
-
   constructor(
     private readonly db: DataSource,
-    encryptionKey: string,
+    private readonly cipher: FieldCipher,
     private readonly policy: WebhookPolicy = NOTIFICATION_WEBHOOK_POLICY,
-  ) {
-    this.cipher = new FieldCipher(encryptionKey);
-  }
+  ) {}
 
   async canReach(to: Participant, migrationId: string | null): Promise<boolean> {
     return to.notificationPreference === 'webhook' && !!(await this.endpointOf(to, migrationId));
