@@ -403,9 +403,9 @@ describe('the data-checking page, in Chromium', () => {
     expect(await page.locator('#issue-update-1 select').count()).toBe(0);
     expect(await page.locator('#issue-update-1').getByLabel('Supplier reference').inputValue()).toBe('TPP-INC-44120');
 
-    // An upload is read only up to 2 MB, and not at all without its CSRF token.
-    const file = (size: number) => ({ name: 'search.csv', mimeType: 'text/csv', buffer: Buffer.alloc(size, '9') });
-    const uploads = `${dataChecking()}/patients.csv`;
+    // An upload is read only up to 2 MB, and not at all without its CSRF token (figures are the supplier's to upload).
+    const file = (size: number) => ({ name: 'figures.csv', mimeType: 'text/csv', buffer: Buffer.alloc(size, '9') });
+    const uploads = `${dataChecking()}/report-figures.csv`;
     const big = await context.request.post(uploads, { multipart: { _csrf: csrf, file: file(2 * 1024 * 1024 + 1) } });
     expect(big.status()).toBe(413);
     expect(await big.text()).toContain('at most 2 MB');
