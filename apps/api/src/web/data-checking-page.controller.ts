@@ -43,8 +43,8 @@ import { MigrationsService } from '../migrations/migrations.service';
 import { byField, submitForm, submitUpload, type FormError, type RejectedRow } from './forms';
 import { layoutLocals, PageErrorFilter, SignedInGuard, type PageRequest } from './pages';
 import { participationOf } from './participation';
-import { csvTextOf } from './uploads';
 import { dataCheckChart, formatDateTime, formatPercent, labelOf, ROLE_LABELS, STAGE_LABELS } from './presenters';
+import { csvTextOf } from './uploads';
 
 const CHECKER_ROLES: string[] = CHECKERS.migration.roles;
 const FIGURE_GIVER_ROLES: string[] = FIGURE_GIVERS.migration.roles;
@@ -199,11 +199,11 @@ export class DataCheckingPageController {
     res.send(csvDownload(res, name, await this.reportFigures.csv(p)));
   }
 
-  /** This round's figures in the upload's columns (only those the viewer's role gives): a file to fill in. */
+  /** The latest round's figures in the upload's columns (only those the viewer's role gives): a file to fill in. */
   @Get('report-figures-template.csv')
   async figuresTemplate(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string): Promise<void> {
     const p = await participationOf(this.rows, req, id, FIGURE_GIVER_ROLES);
-    const name = `report-figures-round-template-${p.migration.practiceOdsCode}.csv`;
+    const name = `report-figures-template-${p.migration.practiceOdsCode}.csv`;
     res.send(csvDownload(res, name, await this.reportFigures.template(p)));
   }
 
