@@ -222,6 +222,10 @@ describe('the data-checking page for the delivery partner, and report figures by
       .locator('.nhsuk-error-summary a')
       .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     expect(links).toEqual(['#figures-upload-file', '#figures-upload-rejected', '#figures-upload-rejected']);
+    // The summary's link goes to the file control (the design system's button standing in for the input), named by
+    // its label.
+    const control = form.getByRole('button', { name: /^CSV file of report figures/ });
+    expect(await control.getAttribute('id')).toBe('figures-upload-file');
     const rejected = page.locator('#figures-upload-rejected tbody tr');
     expect(await rejected.count()).toBe(2);
     expect((await rejected.nth(1).locator('td').allTextContents()).slice(0, 2)).toEqual(['4', 'code']);
