@@ -6,7 +6,14 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { RECORD_CATEGORIES } from '@idp/domain';
 import { call, freePort } from '../support/api-process';
-import { expectAccessible, expectErrorSummary, launchChromium, signInByEmail, submit } from '../support/browser';
+import {
+  expectAccessible,
+  expectErrorSummary,
+  launchChromium,
+  screenshot,
+  signInByEmail,
+  submit,
+} from '../support/browser';
 import { kickoffFor, seedIsolatedParties, type Parties, type Party } from '../support/parties';
 import { exited, spawnApp } from '../support/processes';
 import { eventually } from '../support/worker-harness';
@@ -235,6 +242,7 @@ describe('the data-checking page for the delivery partner, and report figures by
     expect(await page.locator(`#${errorId}`).textContent()).toContain('Nothing was imported');
     expect(await figureRows(page)).toEqual(before);
     await expectAccessible(page);
+    await screenshot(page, 'data-checking-figures-upload-errors');
 
     // Not a CSV: a workbook, whatever it is called.
     const workbook = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(64)]);
