@@ -221,7 +221,7 @@ describe('the data-checking page for the delivery partner, and report figures by
         'kind,code,name,old value,new value,tolerance\nqof-register,XYZ,,88,88,\nlist-size,,,5230,5230,\nlist-size,,,1,1,\n',
       ),
     );
-    await expectErrorSummary(page, 'Nothing was imported: fix the 2 rows listed below and upload the file again');
+    await expectErrorSummary(page, 'Nothing was imported: fix the 2 rejected rows and upload the file again');
     expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(
       'Line 2, code: code must be a QOF register',
     );

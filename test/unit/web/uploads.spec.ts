@@ -71,9 +71,9 @@ describe('a page upload', () => {
     expect(seen.status).toBe(422);
     expect(seen.rejected).toHaveLength(7);
     expect(seen.errors?.map((e) => [e.text, e.href])).toEqual([
-      ['Nothing was imported: fix the 7 rows listed below and upload the file again', '#figures-upload-file'],
+      ['Nothing was imported: fix the 7 rejected rows and upload the file again', '#figures-upload-file'],
       ...[2, 3, 4, 5, 6].map((n) => [`Line ${n}, kind: kind must be one of x`, '#figures-upload-rejected']),
-      ['and 2 more, listed below', '#figures-upload-rejected'],
+      ['and 2 more in the table of rejected rows', '#figures-upload-rejected'],
     ]);
   });
 

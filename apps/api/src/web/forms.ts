@@ -109,7 +109,7 @@ export async function submitUpload<T>(
     const status = (error as ProblemException).getStatus();
     const { rejected } = (error as ProblemException).problem as { rejected?: RejectedRow[] };
     if (!rejected?.length) return outcome.again(status, refusal);
-    const count = rejected.length === 1 ? 'the row' : `the ${rejected.length} rows`;
+    const count = rejected.length === 1 ? 'the rejected row' : `the ${rejected.length} rejected rows`;
     const rows = rejected.slice(0, ROWS_IN_SUMMARY).map((r) => ({
       field: `row-${r.row}-${r.field}`,
       text: `Line ${r.row}, ${r.field}: ${r.message}`,
@@ -121,11 +121,13 @@ export async function submitUpload<T>(
       [
         {
           field: 'file',
-          text: `Nothing was imported: fix ${count} listed below and upload the file again`,
+          text: `Nothing was imported: fix ${count} and upload the file again`,
           href: `#${id}-file`,
         },
         ...rows,
-        ...(more ? [{ field: 'rows', text: `and ${more} more, listed below`, href: `#${id}-rejected` }] : []),
+        ...(more
+          ? [{ field: 'rows', text: `and ${more} more in the table of rejected rows`, href: `#${id}-rejected` }]
+          : []),
       ],
       rejected,
     );
