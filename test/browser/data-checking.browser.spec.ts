@@ -2,10 +2,17 @@ import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../support/
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { call, freePort } from '../support/api-process';
-import { expectAccessible, launchChromium, screenshot } from '../support/browser';
+import {
+  expectAccessible,
+  expectErrorSummary,
+  launchChromium,
+  screenshot,
+  signInByEmail,
+  submit,
+} from '../support/browser';
 import { kickoffFor, seedIsolatedParties, type Parties, type Party } from '../support/parties';
 import { pdfText } from '../support/pdf-text';
 import { exited, spawnApp } from '../support/processes';
@@ -112,48 +119,13 @@ describe('the data-checking page, in Chromium', () => {
     await smtp?.stop();
   });
 
-  /** Signs in through an emailed link, read from the SMTP server, in a fresh browser context. */
-  async function signInByEmail(
-    email: string,
-    javaScriptEnabled = true,
-  ): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      acceptDownloads: true,
-      javaScriptEnabled,
-    });
-    const page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    const before = mails.length;
-    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    const mail = await eventually(
-      async () => mails.slice(before).find((m) => m.recipients.includes(email)),
-      10_000,
-      100,
-    );
-    await page.goto(/(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text ?? '')![1]);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-    return { context, page };
-  }
+  const signIn = (email: string, javaScriptEnabled = true) =>
+    signInByEmail(browser, base, mails, email, javaScriptEnabled);
 
   const dataChecking = () => `${base}/migrations/${id}/data-checking`;
 
-  /** Submits a form and waits for the page that answers it. */
-  async function submit(scope: Locator, button: string | RegExp): Promise<void> {
-    await Promise.all([scope.page().waitForEvent('load'), scope.getByRole('button', { name: button }).click()]);
-  }
-
-  async function expectErrorSummary(page: Page, text: string): Promise<void> {
-    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
-    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(text);
-    expect(await page.title()).toMatch(/^Error: /);
-  }
-
   it('the new supplier adds a test criterion; an incomplete one is refused on the same page', async () => {
-    const { context, page } = await signInByEmail(people.supplier);
+    const { context, page } = await signIn(people.supplier);
     await page.goto(dataChecking());
     await expectAccessible(page);
     // The supplier gives criteria and figures, but does not select patients.
@@ -180,7 +152,7 @@ describe('the data-checking page, in Chromium', () => {
   });
 
   it('the practice selects patients: an invalid NHS number and a bad CSV row are shown, not stored', async () => {
-    const { context, page } = await signInByEmail(people.practice);
+    const { context, page } = await signIn(people.practice);
     await page.getByRole('link', { name: 'Data checking for Riverside Surgery' }).click();
     expect(new URL(page.url()).pathname).toBe(`/migrations/${id}/data-checking`);
 
@@ -231,7 +203,7 @@ describe('the data-checking page, in Chromium', () => {
   });
 
   it('the practice compares a report and checks both records; the mismatch becomes an issue', async () => {
-    const { context, page } = await signInByEmail(people.practice);
+    const { context, page } = await signIn(people.practice);
     await page.goto(dataChecking());
 
     const figure = page.locator('#figure');
@@ -301,7 +273,7 @@ describe('the data-checking page, in Chromium', () => {
   });
 
   it('the practice records the round outcome and the clinical lead signs off with the declaration', async () => {
-    const { context, page } = await signInByEmail(people.practice);
+    const { context, page } = await signIn(people.practice);
     // The round is reported complete on the migration page; the data-checking page links there until it is.
     await page.goto(dataChecking());
     expect(await page.locator('#outcome').textContent()).toContain('First report “data check round completed”');
@@ -344,7 +316,7 @@ describe('the data-checking page, in Chromium', () => {
   });
 
   it('the ICB sees masked NHS numbers, countersigns and downloads the sign-off pack', async () => {
-    const { context, page } = await signInByEmail(people.icb);
+    const { context, page } = await signIn(people.icb);
     await page.goto(`${base}/migrations/${id}`);
     await page.getByRole('link', { name: /^Data checking:/ }).click();
     const patients = await page.locator('#patients-table').textContent();
@@ -384,7 +356,7 @@ describe('the data-checking page, in Chromium', () => {
   });
 
   it('the supplier updates an issue without JavaScript; others’ forms are refused; no NHS number is logged', async () => {
-    const { context, page } = await signInByEmail(people.supplier, false);
+    const { context, page } = await signIn(people.supplier, false);
     await page.goto(dataChecking());
     const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
     const post = await context.request.post(`${dataChecking()}/patients`, { form: { _csrf: csrf, nhsNumber: P2 } });
@@ -403,9 +375,9 @@ describe('the data-checking page, in Chromium', () => {
     expect(await page.locator('#issue-update-1 select').count()).toBe(0);
     expect(await page.locator('#issue-update-1').getByLabel('Supplier reference').inputValue()).toBe('TPP-INC-44120');
 
-    // An upload is read only up to 2 MB, and not at all without its CSRF token.
-    const file = (size: number) => ({ name: 'search.csv', mimeType: 'text/csv', buffer: Buffer.alloc(size, '9') });
-    const uploads = `${dataChecking()}/patients.csv`;
+    // An upload is read only up to 2 MB, and not at all without its CSRF token (figures are the supplier's to upload).
+    const file = (size: number) => ({ name: 'figures.csv', mimeType: 'text/csv', buffer: Buffer.alloc(size, '9') });
+    const uploads = `${dataChecking()}/report-figures.csv`;
     const big = await context.request.post(uploads, { multipart: { _csrf: csrf, file: file(2 * 1024 * 1024 + 1) } });
     expect(big.status()).toBe(413);
     expect(await big.text()).toContain('at most 2 MB');

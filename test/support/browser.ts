@@ -1,8 +1,10 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { REPO } from './processes';
+import type { CaughtMail } from './smtp-catcher';
+import { eventually } from './worker-harness';
 
 export const SCREENSHOTS = join(REPO, 'test-artifacts', 'screenshots');
 
@@ -54,4 +56,42 @@ export async function screenshot(page: Page, name: string, docs = false): Promis
     mkdirSync(join(REPO, 'docs', 'images'), { recursive: true });
     copyFileSync(file, join(REPO, 'docs', 'images', `${name}.png`));
   }
+}
+
+/** Signs in through an emailed link, read from the SMTP server, in a fresh browser context. */
+export async function signInByEmail(
+  browser: Browser,
+  base: string,
+  mails: CaughtMail[],
+  email: string,
+  javaScriptEnabled = true,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+    javaScriptEnabled,
+  });
+  const page = await context.newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  const before = mails.length;
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+  const mail = await eventually(async () => mails.slice(before).find((m) => m.recipients.includes(email)), 10_000, 100);
+  await page.goto(/(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text ?? '')![1]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  return { context, page };
+}
+
+/** Submits a form and waits for the page that answers it. */
+export async function submit(scope: Locator, button: string | RegExp): Promise<void> {
+  await Promise.all([scope.page().waitForEvent('load'), scope.getByRole('button', { name: button }).click()]);
+}
+
+/** The NHS error summary is on the page and says `text`; the title starts with "Error:" as the design system asks. */
+export async function expectErrorSummary(page: Page, text: string): Promise<void> {
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(text);
+  expect(await page.title()).toMatch(/^Error: /);
 }

@@ -43,6 +43,25 @@ function refusal(role: Role, f: FigureEntry): { field: string; message: string }
   return undefined;
 }
 
+/** The columns of an upload, as headers, and which of them each role fills (as `refusal` allows). */
+const UPLOAD_COLUMNS = {
+  kind: 'kind',
+  code: 'code',
+  name: 'name',
+  oldValue: 'old value',
+  newValue: 'new value',
+  tolerance: 'tolerance',
+} as const;
+const IDENTITY = ['kind', 'code', 'name'] as const;
+function uploadColumnsOf(role: string): Array<keyof typeof UPLOAD_COLUMNS> {
+  if (role === 'current-supplier') return [...IDENTITY, 'oldValue'];
+  if (role === 'new-supplier') return [...IDENTITY, 'newValue'];
+  return [...IDENTITY, 'oldValue', 'newValue', 'tolerance'];
+}
+
+/** The header line of an upload of report figures by `role`. */
+export const uploadHeadersOf = (role: string): string[] => uploadColumnsOf(role).map((c) => UPLOAD_COLUMNS[c]);
+
 export function toFigureView(row: ReportFigureEntity): ReportFigureView {
   const comparison = compareFigure(row);
   return {
@@ -158,6 +177,17 @@ export class ReportFiguresService {
         r.result,
       ]),
     ]);
+  }
+
+  /**
+   * A file to fill in and upload: the latest round's figures (none: just the header) in the upload's columns, only
+   * those the participant's role gives, so it goes back in unchanged.
+   */
+  async template(p: Participation): Promise<string> {
+    const rows = await this.list(p);
+    const latest = rows.filter((r) => r.round === rows.at(-1)?.round);
+    const columns = uploadColumnsOf(p.role);
+    return toCsv([uploadHeadersOf(p.role), ...latest.map((r) => columns.map((c) => r[c]))]);
   }
 
   private async upsert(

@@ -33,17 +33,18 @@ import {
 import { IssuesService } from '../data-checking/issues.service';
 import { PatientsService } from '../data-checking/patients.service';
 import { RecordChecksService } from '../data-checking/record-checks.service';
-import { ReportFiguresService } from '../data-checking/report-figures.service';
-import { CHECKERS, FIGURE_GIVERS } from '../data-checking/routes';
+import { ReportFiguresService, uploadHeadersOf } from '../data-checking/report-figures.service';
+import { CHECKERS, csvDownload, FIGURE_GIVERS } from '../data-checking/routes';
 import { signOffPackCsv, signOffPackPdf } from '../data-checking/sign-off-pack.render';
 import { SignOffPackService } from '../data-checking/sign-off-pack.service';
 import { SignOffService } from '../data-checking/sign-off.service';
 import { TestCriteriaService } from '../data-checking/test-criteria.service';
 import { MigrationsService } from '../migrations/migrations.service';
-import { byField, refusalOf, submitForm, type FormError } from './forms';
+import { byField, submitForm, submitUpload, type FormError, type RejectedRow } from './forms';
 import { layoutLocals, PageErrorFilter, SignedInGuard, type PageRequest } from './pages';
 import { participationOf } from './participation';
 import { dataCheckChart, formatDateTime, formatPercent, labelOf, ROLE_LABELS, STAGE_LABELS } from './presenters';
+import { csvTextOf } from './uploads';
 
 const CHECKER_ROLES: string[] = CHECKERS.migration.roles;
 const FIGURE_GIVER_ROLES: string[] = FIGURE_GIVERS.migration.roles;
@@ -56,6 +57,7 @@ type DataCheckForm =
   | 'patient'
   | 'upload'
   | 'figure'
+  | 'figures-upload'
   | 'checks'
   | 'issue'
   | 'issue-update'
@@ -70,7 +72,7 @@ interface Failure {
   errors: FormError[];
   fields: Record<string, unknown>;
   /** An upload's rejected rows, shown as a table. */
-  rejected?: Array<{ row: number; field: string; message: string }>;
+  rejected?: RejectedRow[];
 }
 
 /** An NHS number as people read it, 943 476 5919 (a masked one is already spaced). */
@@ -153,36 +155,10 @@ export class DataCheckingPageController {
   @Post('patients.csv')
   async uploadPatients(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string): Promise<void> {
     const p = await participationOf(this.rows, req, id, CHECKER_ROLES);
-    const text = req.file?.buffer.toString('utf8') ?? '';
-    if (!text.trim()) {
-      const errors = [
-        { field: 'file', text: 'Choose a CSV file of selected patients to upload', href: '#upload-file' },
-      ];
-      return this.render(req, res, p, 400, { form: 'upload', errors, fields: {} });
-    }
-    try {
+    await this.upload(req, res, p, 'upload', 'selected patients', async (text) => {
       const { imported } = await this.patients.import(p, req.caller!, text);
-      req.session.flash = `${imported} patient${imported === 1 ? '' : 's'} imported.`;
-      res.redirect(303, this.url(p));
-    } catch (error) {
-      const rejected =
-        error instanceof ProblemException ? (error.problem as { rejected?: Failure['rejected'] }).rejected : undefined;
-      const errors = refusalOf(error, 'upload-file');
-      await this.render(req, res, p, (error as ProblemException).getStatus(), {
-        form: 'upload',
-        errors: rejected
-          ? [
-              {
-                field: 'file',
-                text: `${errors[0].text.split(':')[0]}: see the rows listed below.`,
-                href: '#upload-rejected',
-              },
-            ]
-          : errors.map((e) => ({ ...e, href: '#upload-file' })),
-        fields: {},
-        rejected,
-      });
-    }
+      return `${imported} patient${imported === 1 ? '' : 's'} imported.`;
+    });
   }
 
   @Post('report-figures')
@@ -204,6 +180,31 @@ export class DataCheckingPageController {
     await this.act(req, res, p, { form: 'figure' }, ReportFigureInputDto, fields, 'Report figure saved.', (dto) =>
       this.reportFigures.submit(p, req.caller!, dto),
     );
+  }
+
+  /** Report figures as a CSV file, checked and imported by the same service as the API's upload. */
+  @Post('report-figures.csv')
+  async uploadFigures(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string): Promise<void> {
+    const p = await participationOf(this.rows, req, id, FIGURE_GIVER_ROLES);
+    await this.upload(req, res, p, 'figures-upload', 'report figures', async (text) => {
+      const { imported } = await this.reportFigures.import(p, req.caller!, text);
+      return `${imported} report figure${imported === 1 ? '' : 's'} imported.`;
+    });
+  }
+
+  @Get('report-figures.csv')
+  async figuresCsv(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string): Promise<void> {
+    const p = await participationOf(this.rows, req, id);
+    const name = `report-figures-${p.migration.practiceOdsCode}.csv`;
+    res.send(csvDownload(res, name, await this.reportFigures.csv(p)));
+  }
+
+  /** The latest round's figures in the upload's columns (only those the viewer's role gives): a file to fill in. */
+  @Get('report-figures-template.csv')
+  async figuresTemplate(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string): Promise<void> {
+    const p = await participationOf(this.rows, req, id, FIGURE_GIVER_ROLES);
+    const name = `report-figures-template-${p.migration.practiceOdsCode}.csv`;
+    res.send(csvDownload(res, name, await this.reportFigures.template(p)));
   }
 
   /** One patient's checks: every category answered in the form, the rest left for later. */
@@ -385,6 +386,24 @@ export class DataCheckingPageController {
     return `/migrations/${p.migration.id}/data-checking`;
   }
 
+  /** A CSV upload of the page: imported whole and back to the form with a message, or the page again saying why. */
+  private async upload(
+    req: PageRequest,
+    res: Response,
+    p: Participation,
+    form: 'upload' | 'figures-upload',
+    what: string,
+    run: (text: string) => Promise<string>,
+  ): Promise<void> {
+    await submitUpload(form, csvTextOf(res, req.file, what), run, {
+      again: (status, errors, rejected) => this.render(req, res, p, status, { form, errors, fields: {}, rejected }),
+      done: (message) => {
+        req.session.flash = message;
+        res.redirect(303, `${this.url(p)}#${form}`);
+      },
+    });
+  }
+
   /**
    * Validates a form with the API's DTO and runs the service: then back to the page with a message, or the page
    * again with the errors beside the form (each linked to its input, whose id is `<form>-<field>`).
@@ -491,6 +510,8 @@ export class DataCheckingPageController {
         };
       }),
       figures: figures.map((f) => ({ ...f, kindLabel: labelOf(f.kind) })),
+      uploadColumns: uploadHeadersOf(role),
+      kinds: FIGURE_KINDS,
       issues: issues.map((i) => ({
         ...i,
         statusLabel: labelOf(i.status),

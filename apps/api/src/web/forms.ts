@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ProblemException } from '../common/problem';
 import { flatten } from '../common/validation';
+import type { FileRefusal } from './uploads';
 
 /** One error as the NHS error summary and the field's error message show it. */
 export interface FormError {
@@ -70,6 +71,68 @@ export async function submitForm<T extends object>(
     return outcome.again((error as ProblemException).getStatus(), refusal);
   }
   outcome.done();
+}
+
+/** A row of an uploaded file that was refused: its line (the header is line 1), its column and what to fix. */
+export interface RejectedRow {
+  row: number;
+  field: string;
+  message: string;
+}
+
+/** Rows named one by one in the error summary; the form's table lists every one. */
+const ROWS_IN_SUMMARY = 5;
+
+/**
+ * What every page upload does: the file's CSV text (or what is wrong with the file itself) goes to the service's
+ * import, which parses it and judges every row as for the API; then on (`done`) or the page again (`again`) with
+ * the refusal, and every rejected row when there are some. `id` is the form's: its file input is `<id>-file` and
+ * its table of rejected rows `<id>-rejected`.
+ */
+export async function submitUpload<T>(
+  id: string,
+  text: string | FileRefusal,
+  run: (text: string) => Promise<T>,
+  outcome: {
+    again: (status: number, errors: FormError[], rejected?: RejectedRow[]) => Promise<void>;
+    done: (result: T) => void;
+  },
+): Promise<void> {
+  if (typeof text !== 'string') {
+    return outcome.again(text.status, [{ field: 'file', text: text.message, href: `#${id}-file` }]);
+  }
+  let result: T;
+  try {
+    result = await run(text);
+  } catch (error) {
+    const refusal = refusalOf(error, 'file').map((e) => ({ ...e, field: 'file', href: `#${id}-file` }));
+    const status = (error as ProblemException).getStatus();
+    const { rejected } = (error as ProblemException).problem as { rejected?: RejectedRow[] };
+    if (!rejected?.length) return outcome.again(status, refusal);
+    const count = rejected.length === 1 ? 'the rejected row' : `the ${rejected.length} rejected rows`;
+    const rows = rejected.slice(0, ROWS_IN_SUMMARY).map((r) => ({
+      field: `row-${r.row}-${r.field}`,
+      text: `Line ${r.row}, ${r.field}: ${r.message}`,
+      href: `#${id}-rejected`,
+    }));
+    const more = rejected.length - rows.length;
+    return outcome.again(
+      status,
+      [
+        {
+          field: 'file',
+          text: `Nothing was imported: fix ${count} and upload the file again`,
+          href: `#${id}-file`,
+        },
+        ...rows,
+        ...(more
+          ? [{ field: 'rows', text: `and ${more} more in the table of rejected rows`, href: `#${id}-rejected` }]
+          : []),
+      ],
+      rejected,
+    );
+  }
+  outcome.done(result);
 }
 
 /** Errors keyed by field, for each input's own message. */

@@ -12,16 +12,15 @@ import multer from 'multer';
 import nunjucks from 'nunjucks';
 import { Pool } from 'pg';
 import { validateEnvironment } from '@idp/config';
+import { MAX_UPLOAD_BYTES, UPLOAD_REFUSAL } from './uploads';
 
 /** Paths that are the API or its tooling, where sessions and CSRF tokens have no business. */
 const NOT_PAGES = /^\/(v\d+|docs|docs-json|health|assets)(\/|$)/;
 
 const sessionLogger = new Logger('sessions');
 
-/** Page routes that take a file: a CSV of selected patients. */
-const UPLOADS = /^\/migrations\/[^/]+\/data-checking\/patients\.csv$/;
-/** The API's limit for the same upload. */
-const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+/** Page routes that take a file: a CSV of selected patients, or of report figures. */
+const UPLOADS = /^\/migrations\/[^/]+\/data-checking\/(patients|report-figures)\.csv$/;
 
 /** The views live beside the sources; the build runs from a checkout, so dist/ finds them there too. */
 const VIEWS = [path.join(__dirname, 'views'), path.resolve(__dirname, '../../../../../apps/api/src/web/views')].find(
@@ -124,7 +123,8 @@ export function setupWebPages(app: NestExpressApplication): void {
   );
   // A file form's fields (its CSRF token among them) arrive in the multipart body: read it, in memory and
   // bounded, before the CSRF check. One file and a few fields, on the upload routes, from signed-in people only
-  // (anyone else's post is left unread and fails the CSRF check).
+  // (anyone else's post is left unread and fails the CSRF check). A file refused here (too big, a malformed body)
+  // is left for the page to explain beside its form, once the CSRF token read before the file has been checked.
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, parts: 5 },
@@ -133,13 +133,8 @@ export function setupWebPages(app: NestExpressApplication): void {
     if (req.method !== 'POST' || !UPLOADS.test(req.path) || !req.session?.userId) return next();
     upload(req, res, (error?: unknown) => {
       if (error) {
-        res.status(error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 413 : 400);
-        res.render('error.njk', {
-          cspNonce: res.locals.cspNonce,
-          title: 'The file could not be uploaded',
-          message: 'Upload one CSV file of at most 2 MB. Go back and try again.',
-        });
-        return;
+        res.locals[UPLOAD_REFUSAL] =
+          error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 'too-big' : 'unreadable';
       }
       next();
     });
