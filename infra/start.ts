@@ -16,7 +16,7 @@ import { prettyFactory } from 'pino-pretty';
 import { redactUrl, startEmbeddedPostgres } from './services/embedded-postgres';
 import { canConnect } from './services/ports';
 import { forEachLine, repoRoot, sleep, stopChild, waitForExit, withParentDeathSignal } from './services/process';
-import { embeddedEncryptionKey, embeddedSessionSecret } from './services/secrets';
+import { embeddedDataDir, embeddedEncryptionKey, embeddedSessionSecret } from './services/secrets';
 import { startTemporalDevServer } from './services/temporal-dev-server';
 
 /** A started service as the orchestrator sees it. */
@@ -46,11 +46,7 @@ interface StepContext {
 
 const ROOT = repoRoot();
 const DIST = path.join(ROOT, 'dist');
-/**
- * Where the embedded services keep their state (and the embedded default's secrets); `IDP_DATA_DIR` (environment or
- * `.env`) moves it. Read when the steps run, after `.env` is loaded.
- */
-const dataDir = () => path.resolve(ROOT, process.env.IDP_DATA_DIR || '.data');
+const dataDir = () => embeddedDataDir(ROOT);
 
 function log(message: string): void {
   process.stderr.write(`[start] ${message}\n`);

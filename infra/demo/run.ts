@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NestFactory } from '@nestjs/core';
 import { addWorkingDays, isValidNhsNumber, londonDateOf, RECORD_CATEGORIES } from '@idp/domain';
-import { embeddedEncryptionKey } from '../services/secrets';
+import { embeddedDataDir, embeddedEncryptionKey } from '../services/secrets';
 import {
   DEMO_CURRENT_SUPPLIER,
   DEMO_DELIVERY_PARTNER,
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.env.DATABASE_URL ??= `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 5433}/idp`;
-  process.env.DATA_ENCRYPTION_KEY ??= embeddedEncryptionKey(path.resolve(__dirname, '../../../.data'));
+  process.env.DATA_ENCRYPTION_KEY ??= embeddedEncryptionKey(embeddedDataDir(path.resolve(__dirname, '../../..')));
   const keys = await demoKeys();
   const runId = Date.now().toString(36);
   console.log(`Demo run ${runId}: one working day lasts ${WORKING_DAY_MS / 1000} s. Watch:`);

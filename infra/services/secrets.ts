@@ -4,6 +4,14 @@ import path from 'node:path';
 import { generateEncryptionKey } from '@idp/security';
 
 /**
+ * Where `npm start` keeps the embedded services' state and these secrets: `IDP_DATA_DIR` (relative to the checkout)
+ * or `.data/`. Read when called, so a value from `.env` loaded meanwhile counts.
+ */
+export function embeddedDataDir(root: string): string {
+  return path.resolve(root, process.env.IDP_DATA_DIR || '.data');
+}
+
+/**
  * The embedded default's DATA_ENCRYPTION_KEY: made once and kept beside the embedded database (`.data/`), so a
  * restart can read what the last run encrypted. Production sets DATA_ENCRYPTION_KEY from its secret store.
  */

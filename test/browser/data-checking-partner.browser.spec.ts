@@ -278,7 +278,8 @@ describe('the data-checking page for the delivery partner, and report figures by
     ]);
     await expectAccessible(page);
 
-    // The template to fill in holds this round's figures in the upload's columns: it goes back in as it is.
+    // The template to fill in lists this round's figures in the upload's columns with their values blank (copied
+    // values would overwrite what another party gave since); a row left blank records nothing.
     const [template] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Download the latest figures to fill in (CSV)' }).click(),
@@ -286,11 +287,16 @@ describe('the data-checking page for the delivery partner, and report figures by
     const text = readFileSync((await template.path())!, 'utf8');
     expect(text.trim().split(/\r?\n/)).toEqual([
       'kind,code,name,old value,new value,tolerance',
-      'list-size,,Registered list size,5230,5231,1',
-      'qof-register,AF,Atrial fibrillation register,88,88,0',
+      'list-size,,Registered list size,,,',
+      'qof-register,AF,Atrial fibrillation register,,,',
     ]);
-    await upload(form, { name: 'figures.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
-    await page.getByText('2 report figures imported.').waitFor();
+    const filled = text.replace('Atrial fibrillation register,,,', 'Atrial fibrillation register,90,91,1');
+    await upload(form, { name: 'figures.csv', mimeType: 'text/csv', buffer: Buffer.from(filled) });
+    await page.getByText('1 report figure imported.').waitFor();
+    expect(await figureRows(page)).toEqual([
+      expect.stringMatching(/^1 Registered list size 5230 5231 1 1 Pass$/),
+      expect.stringMatching(/^1 Atrial fibrillation register 90 91 1 1 Pass$/),
+    ]);
     await context.close();
   });
 

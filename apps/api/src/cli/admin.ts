@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { embeddedEncryptionKey } from '@idp/infra/services/secrets';
+import { embeddedDataDir, embeddedEncryptionKey } from '@idp/infra/services/secrets';
 import { NestFactory } from '@nestjs/core';
 import { ConfigurationError, validateEnvironment } from '@idp/config';
 import {
@@ -144,7 +144,9 @@ async function main(): Promise<void> {
   if (!process.env.DATABASE_URL) {
     process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 5433}/idp`;
     process.stderr.write(`DATABASE_URL not set: using the embedded Postgres of npm start\n`);
-    process.env.DATA_ENCRYPTION_KEY ||= embeddedEncryptionKey(path.resolve(__dirname, '../../../../../.data'));
+    process.env.DATA_ENCRYPTION_KEY ||= embeddedEncryptionKey(
+      embeddedDataDir(path.resolve(__dirname, '../../../../..')),
+    );
   }
   validateEnvironment(process.env);
   // Loaded only now: the configuration module reads the environment when it is imported.

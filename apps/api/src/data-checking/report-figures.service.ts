@@ -180,14 +180,19 @@ export class ReportFiguresService {
   }
 
   /**
-   * A file to fill in and upload: the latest round's figures (none: just the header) in the upload's columns, only
-   * those the participant's role gives, so it goes back in unchanged.
+   * A file to fill in and upload: the figures of the latest round that has any (none: just the header), in the
+   * upload's columns for the participant's role, with every value left blank. Values are not copied in: uploaded
+   * back, they would overwrite what another party gave since (or carry an earlier round's test-system figures into
+   * a new round). A row left blank records nothing.
    */
   async template(p: Participation): Promise<string> {
     const rows = await this.list(p);
     const latest = rows.filter((r) => r.round === rows.at(-1)?.round);
     const columns = uploadColumnsOf(p.role);
-    return toCsv([uploadHeadersOf(p.role), ...latest.map((r) => columns.map((c) => r[c]))]);
+    return toCsv([
+      uploadHeadersOf(p.role),
+      ...latest.map((r) => columns.map((c) => ((IDENTITY as readonly string[]).includes(c) ? r[c] : ''))),
+    ]);
   }
 
   private async upsert(

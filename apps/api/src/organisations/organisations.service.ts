@@ -3,6 +3,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, QueryFailedError, type Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { dataEncryptionKeys, type Environment } from '@idp/config';
 import { ICB_CODE_PATTERN, PRACTICE_ODS_CODE_PATTERN } from '@idp/domain';
 import {
@@ -230,7 +231,12 @@ export class OrganisationsService {
     }
     organisation.supplierAdapter = adapter;
     organisation.adapterSettings = settings;
-    await this.organisations.save(organisation);
+    // Only these two columns: saving the whole row loaded above could write back a webhook secret that a
+    // `data-key rotate` re-encrypted meanwhile.
+    await this.organisations.update({ id: organisation.id }, {
+      supplierAdapter: adapter,
+      adapterSettings: settings,
+    } as QueryDeepPartialEntity<OrganisationEntity>);
     if (previousKeyId && settings.apiKeyId !== previousKeyId) await this.revokeKey(previousKeyId);
     const { apiKeyId, apiKeyEncrypted: _secret, ...shown } = settings;
     return {

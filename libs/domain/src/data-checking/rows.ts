@@ -195,8 +195,11 @@ export function validateFigureRows(rows: string[][]): {
     if (cells.every((c) => c.trim() === '')) return;
     const raw: RawFigure = {};
     columns.forEach((column, i) => {
-      if (column) raw[column] = cells[i] ?? '';
+      // Our CSV downloads put a quote before a cell a spreadsheet would run as a formula: it comes back as text.
+      if (column) raw[column] = (cells[i] ?? '').replace(/^'(?=[=+\-@\t\r])/, '');
     });
+    // A figure listed without any value (a row of the fill-in template left empty) records nothing: left out.
+    if ([raw.oldValue, raw.newValue, raw.tolerance].every((v) => v === undefined || String(v).trim() === '')) return;
     const { figure, errors } = validateFigure(raw);
     rejected.push(...errors.map((e) => ({ ...e, row })));
     if (!figure) return;

@@ -88,6 +88,16 @@ describe('validateFigure', () => {
 });
 
 describe('validateFigureRows', () => {
+  it('leaves out a row that gives no value (a template row not filled in) and reads back a quoted formula-like name', () => {
+    const { figures, rejected } = validateFigureRows([
+      ['kind', 'code', 'name', 'old value', 'new value', 'tolerance'],
+      ['list-size', '', 'Registered list size', '', '', ''],
+      ['other', '', "'-ve balances", '3', '4', ''],
+    ]);
+    expect(rejected).toEqual([]);
+    expect(figures).toEqual([expect.objectContaining({ row: 3, kind: 'other', name: '-ve balances', oldValue: 3 })]);
+  });
+
   it('validates each row and refuses the same figure twice', () => {
     const rows = [
       ['Kind', 'Code', 'Name', 'Old value', 'New value', 'Tolerance'],
