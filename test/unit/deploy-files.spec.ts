@@ -218,9 +218,10 @@ describe('deployment files (infra/deploy)', () => {
       expect(templates['migrations-job.yaml']).toContain('helm.sh/hook: pre-install,pre-upgrade');
     });
 
-    it('probes the API on /health', () => {
+    it('takes the API out of service by /health, and counts it alive while it listens (a dependency outage restarts nothing)', () => {
       expect(values.api.readinessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
-      expect(values.api.livenessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
+      expect(values.api.livenessProbe).toMatchObject({ tcpSocket: { port: 'http' } });
+      expect(values.api.livenessProbe.httpGet).toBeUndefined();
       expect(templates['api-deployment.yaml']).toMatch(/- name: http\s+containerPort: \{\{ \.Values\.api\.port \}\}/);
     });
   });
