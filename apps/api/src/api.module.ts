@@ -10,6 +10,7 @@ import { PersistenceModule } from '@idp/persistence';
 import { TemporalClientModule } from '@idp/temporal';
 import { AccessGuard } from './auth/access.guard';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { SlidingWindowRateLimitStorage } from './common/rate-limit.storage';
 import { DataCheckingModule } from './data-checking/data-checking.module';
 import { HealthController } from './health/health.controller';
 import { MigrationsModule } from './migrations/migrations.module';
@@ -27,6 +28,7 @@ import { WebModule } from './web/web.module';
       inject: [ConfigService],
       useFactory: (config: ConfigService<Environment, true>) => ({
         throttlers: [{ ttl: 60_000, limit: config.getOrThrow('RATE_LIMIT_PER_MINUTE', { infer: true }) }],
+        storage: new SlidingWindowRateLimitStorage(),
         // Per API key on the API (a supplier's integration and its staff share an address), else per address:
         // pages ignore the Authorization header, so a made-up one there must not buy a fresh allowance.
         getTracker: (raw: Record<string, unknown>) => {

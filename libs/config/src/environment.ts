@@ -87,7 +87,7 @@ export class Environment {
   @MinLength(32, { message: 'OPERATOR_API_KEY must be at least 32 characters (use a random string)' })
   OPERATOR_API_KEY?: string;
 
-  /** Requests per minute allowed per API key (or per client address without one). */
+  /** Requests per minute allowed per API key and route (or per client address without a key). */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be a positive integer' })
   @Min(1, { message: 'RATE_LIMIT_PER_MINUTE must be a positive integer' })
