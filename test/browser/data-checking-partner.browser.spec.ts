@@ -1,22 +1,12 @@
-import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../support/smtp-catcher';
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { DataSource } from 'typeorm';
 import { RECORD_CATEGORIES } from '@idp/domain';
-import { call, freePort } from '../support/api-process';
-import {
-  expectAccessible,
-  expectErrorSummary,
-  launchChromium,
-  screenshot,
-  signInByEmail,
-  submit,
-} from '../support/browser';
-import { kickoffFor, seedIsolatedParties, type Parties, type Party } from '../support/parties';
-import { exited, spawnApp } from '../support/processes';
-import { eventually } from '../support/worker-harness';
+import { call } from '../support/api-process';
+import { expectAccessible, expectErrorSummary, screenshot, signInByEmail, submit } from '../support/browser';
+import { reportThroughTraining, startBrowserStack, type BrowserStack } from '../support/browser-stack';
+import { kickoffFor, type Parties, type Party } from '../support/parties';
+import type { CaughtMail } from '../support/smtp-catcher';
 
 /*
  * The data-checking page as the delivery partner sees it, in a real browser against the built API and worker, real
@@ -27,12 +17,9 @@ import { eventually } from '../support/worker-harness';
  * nothing stored. Every state passes axe.
  */
 describe('the data-checking page for the delivery partner, and report figures by CSV, in Chromium', () => {
-  let smtp: SmtpCatcher;
+  let stack: BrowserStack;
   let mails: CaughtMail[];
-  let db: DataSource;
   let parties: Parties;
-  let api: ChildProcess;
-  let worker: ChildProcess;
   let browser: Browser;
   let base: string;
   let id: string;
@@ -44,15 +31,6 @@ describe('the data-checking page for the delivery partner, and report figures by
   };
   const P1 = '4010232137';
 
-  async function addUser(party: Party, email: string, name: string): Promise<void> {
-    await db.query(`INSERT INTO app_user (id, email, name, organisation_id) VALUES ($1, $2, $3, $4)`, [
-      randomUUID(),
-      email,
-      name,
-      party.organisationId,
-    ]);
-  }
-
   /** A call of the public API that must succeed. */
   const api2xx = async (who: Party, method: string, path: string, body: object = {}) => {
     const res = await call(base, method, `/v1/migrations/${id}${path}`, body, who.auth);
@@ -63,37 +41,17 @@ describe('the data-checking page for the delivery partner, and report figures by
     api2xx(who, 'POST', `/milestones/${milestone}`, payload);
 
   beforeAll(async () => {
-    smtp = await startSmtpCatcher();
-    mails = smtp.mails;
-    db = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL }).initialize();
-    parties = await seedIsolatedParties(db);
-    await addUser(parties.deliveryPartner, people.partner, 'Dee Partner');
-    await addUser(parties.currentSupplier, people.oldSupplier, 'Olu Supplier');
-    await addUser(parties.icb, people.icb, 'Ines Cobb');
-
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const queue = { TEMPORAL_TASK_QUEUE: `browser-partner-${tag}` };
-    api = spawnApp('api', { ...queue, PORT: String(port), PUBLIC_BASE_URL: base, SMTP_URL: smtp.url });
-    worker = spawnApp('worker', { ...queue, SMTP_URL: smtp.url });
-    await eventually(async () => (await fetch(`${base}/health`)).status === 200, 30_000, 200);
-    browser = await launchChromium();
+    stack = await startBrowserStack(`browser-partner-${tag}`);
+    ({ mails, parties, base, browser } = stack);
+    await stack.addUser(parties.deliveryPartner, people.partner, 'Dee Partner');
+    await stack.addUser(parties.currentSupplier, people.oldSupplier, 'Olu Supplier');
+    await stack.addUser(parties.icb, people.icb, 'Ines Cobb');
 
     const kickoff = await call(base, 'POST', '/v1/migrations', kickoffFor(parties), parties.icb.auth);
     expect(kickoff.status).toBe(201);
     id = kickoff.body.id;
-    const { newSupplier, currentSupplier, practice } = parties;
-    await report(newSupplier, 'extractRequested');
-    await report(currentSupplier, 'extractDelivered');
-    await report(newSupplier, 'extractReceived');
-    await report(newSupplier, 'extractLoaded');
-    await report(newSupplier, 'testSystemAvailable');
-    await report(newSupplier, 'adminUsersProvisioned', { adminUsers: [{ name: 'Pat Khan' }] });
-    await report(practice, 'practiceUsersSetUp');
-    await report(newSupplier, 'trainingScheduled', {
-      trainingSession: { startsAt: '2027-01-12T10:00:00Z', durationMinutes: 90 },
-    });
-    await report(newSupplier, 'usersTrained', { trainedUsers: 2 });
+    await reportThroughTraining(base, id, parties);
+    const { newSupplier, practice } = parties;
     // What the others have done before the partner looks: a criterion, a patient, a figure and a mismatch.
     await api2xx(newSupplier, 'POST', '/test-criteria', {
       code: 'TC-01',
@@ -115,15 +73,7 @@ describe('the data-checking page for the delivery partner, and report figures by
   });
 
   afterAll(async () => {
-    await browser?.close();
-    for (const child of [api, worker]) {
-      if (child && child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited(child);
-      }
-    }
-    await db?.destroy();
-    await smtp?.stop();
+    await stack?.stop();
   });
 
   const dataChecking = () => `${base}/migrations/${id}/data-checking`;

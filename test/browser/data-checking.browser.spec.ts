@@ -1,22 +1,12 @@
-import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../support/smtp-catcher';
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Locator } from 'playwright-core';
-import { DataSource } from 'typeorm';
-import { call, freePort } from '../support/api-process';
-import {
-  expectAccessible,
-  expectErrorSummary,
-  launchChromium,
-  screenshot,
-  signInByEmail,
-  submit,
-} from '../support/browser';
-import { kickoffFor, seedIsolatedParties, type Parties, type Party } from '../support/parties';
+import { call } from '../support/api-process';
+import { expectAccessible, expectErrorSummary, screenshot, signInByEmail, submit } from '../support/browser';
+import { reportThroughTraining, startBrowserStack, type BrowserStack } from '../support/browser-stack';
+import { kickoffFor, type Parties, type Party } from '../support/parties';
 import { pdfText } from '../support/pdf-text';
-import { exited, spawnApp } from '../support/processes';
-import { eventually } from '../support/worker-harness';
+import type { CaughtMail } from '../support/smtp-catcher';
 
 /*
  * The data-checking page in a real browser against the built API and worker, real Temporal and Postgres: the new
@@ -26,12 +16,9 @@ import { eventually } from '../support/worker-harness';
  * gives an error summary on the same page, never a 500; every page state passes axe; no NHS number reaches the logs.
  */
 describe('the data-checking page, in Chromium', () => {
-  let smtp: SmtpCatcher;
+  let stack: BrowserStack;
   let mails: CaughtMail[];
-  let db: DataSource;
   let parties: Parties;
-  let api: ChildProcess;
-  let worker: ChildProcess;
   let browser: Browser;
   let base: string;
   let logs = '';
@@ -47,76 +34,31 @@ describe('the data-checking page, in Chromium', () => {
   /** P1 with its check digit changed: ten digits, but the modulus 11 check fails. */
   const INVALID = '9434765918';
 
-  async function addUser(party: Party, email: string, name: string): Promise<void> {
-    await db.query(`INSERT INTO app_user (id, email, name, organisation_id) VALUES ($1, $2, $3, $4)`, [
-      randomUUID(),
-      email,
-      name,
-      party.organisationId,
-    ]);
-  }
-
   const report = async (who: Party, milestone: string, payload: object = {}) => {
     const res = await call(base, 'POST', `/v1/migrations/${id}/milestones/${milestone}`, payload, who.auth);
     expect({ milestone, status: res.status }).toEqual({ milestone, status: 200 });
   };
 
   beforeAll(async () => {
-    smtp = await startSmtpCatcher();
-    mails = smtp.mails;
-
-    db = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL }).initialize();
-    parties = await seedIsolatedParties(db);
-    await addUser(parties.icb, people.icb, 'Ines Cobb');
-    await addUser(parties.newSupplier, people.supplier, 'Sam Supplier');
-    await addUser(parties.practice, people.practice, 'Pat Khan');
-
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const queue = { TEMPORAL_TASK_QUEUE: `browser-datacheck-${tag}` };
     // Info-level request logs, collected: no NHS number may appear in them.
-    api = spawnApp('api', {
-      ...queue,
-      PORT: String(port),
-      PUBLIC_BASE_URL: base,
-      SMTP_URL: smtp.url,
-      LOG_LEVEL: 'info',
-    });
-    api.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
-    api.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
-    worker = spawnApp('worker', { ...queue, SMTP_URL: smtp.url });
-    await eventually(async () => (await fetch(`${base}/health`)).status === 200, 30_000, 200);
-    browser = await launchChromium();
+    stack = await startBrowserStack(`browser-datacheck-${tag}`, { LOG_LEVEL: 'info' });
+    ({ mails, parties, base, browser } = stack);
+    stack.api.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
+    stack.api.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
+    await stack.addUser(parties.icb, people.icb, 'Ines Cobb');
+    await stack.addUser(parties.newSupplier, people.supplier, 'Sam Supplier');
+    await stack.addUser(parties.practice, people.practice, 'Pat Khan');
 
     // One mismatch in 24 checks is 95.8% accuracy: this migration's policy passes a round from 90%.
     const body = kickoffFor(parties, { dataCheckThresholds: { completenessPercent: 100, accuracyPercent: 90 } });
     const kickoff = await call(base, 'POST', '/v1/migrations', body, parties.icb.auth);
     expect(kickoff.status).toBe(201);
     id = kickoff.body.id;
-    const { newSupplier, currentSupplier, practice } = parties;
-    await report(newSupplier, 'extractRequested');
-    await report(currentSupplier, 'extractDelivered');
-    await report(newSupplier, 'extractReceived');
-    await report(newSupplier, 'extractLoaded');
-    await report(newSupplier, 'testSystemAvailable');
-    await report(newSupplier, 'adminUsersProvisioned', { adminUsers: [{ name: 'Pat Khan' }] });
-    await report(practice, 'practiceUsersSetUp');
-    await report(newSupplier, 'trainingScheduled', {
-      trainingSession: { startsAt: '2027-01-12T10:00:00Z', durationMinutes: 90 },
-    });
-    await report(newSupplier, 'usersTrained', { trainedUsers: 2 });
+    await reportThroughTraining(base, id, parties);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    for (const child of [api, worker]) {
-      if (child && child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited(child);
-      }
-    }
-    await db?.destroy();
-    await smtp?.stop();
+    await stack?.stop();
   });
 
   const signIn = (email: string, javaScriptEnabled = true) =>

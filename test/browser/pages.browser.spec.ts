@@ -2,10 +2,10 @@ import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../support/
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { call, freePort } from '../support/api-process';
-import { expectAccessible, launchChromium, screenshot } from '../support/browser';
+import { expectAccessible, launchChromium, screenshot, signInByEmail as signInByEmailAs } from '../support/browser';
 import { futureWorkingDay, kickoffFor, seedIsolatedParties, type Party, type Parties } from '../support/parties';
 import { exited, REPO, spawnApp } from '../support/processes';
 import { eventually, randomOdsCode } from '../support/worker-harness';
@@ -97,25 +97,7 @@ describe('pages for people, in Chromium', () => {
   });
 
   /** Signs in through an emailed link, read from the SMTP server, in a fresh browser context. */
-  async function signInByEmail(email: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    const before = mails.length;
-    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    const mail = await eventually(
-      async () => mails.slice(before).find((m) => m.recipients.includes(email)),
-      10_000,
-      100,
-    );
-    const link = /(http:\/\/\S+\/sign-in\/link\?token=[\w-]+)/.exec(mail.text ?? '')![1];
-    await page.goto(link);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-    return { context, page };
-  }
+  const signInByEmail = (email: string) => signInByEmailAs(browser, base, mails, email);
 
   let migrationUrl: string;
 

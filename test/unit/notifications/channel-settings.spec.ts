@@ -1,4 +1,5 @@
-import { ConfigurationError, validateEnvironment } from '@idp/config';
+import { validateEnvironment } from '@idp/config';
+import { configurationProblems } from '../../support/configuration';
 import { notifyFailure, PermanentDeliveryError } from '@idp/notifications';
 import { webhookUrlProblem } from '../../../apps/api/src/organisations/webhook-url';
 
@@ -9,15 +10,7 @@ const base = {
 const KEY = 'idp_live-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0';
 const TEMPLATE = 'f33517ff-2a88-4f6e-b855-c550268ce08a';
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    validateEnvironment({ ...base, ...env });
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error.problems;
-    throw error;
-  }
-}
+const problems = (env: Record<string, string>) => configurationProblems({ ...base, ...env });
 
 describe('GOV.UK Notify configuration', () => {
   it('defaults to SMTP email, Notify off, and Notify’s production API', () => {

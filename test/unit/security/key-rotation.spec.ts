@@ -1,4 +1,5 @@
-import { ConfigurationError, validateEnvironment } from '@idp/config';
+import { validateEnvironment } from '@idp/config';
+import { configurationProblems } from '../../support/configuration';
 import { FieldCipher, generateEncryptionKey, UndecryptableValueError } from '@idp/security';
 import { rotationReport, statusReport } from '../../../apps/api/src/data-key/data-key-report';
 
@@ -102,15 +103,7 @@ describe('FieldCipher during a key rotation', () => {
 
 describe('DATA_ENCRYPTION_KEY_PREVIOUS configuration', () => {
   const base = { DATABASE_URL: 'postgres://u:p@localhost:5432/idp', DATA_ENCRYPTION_KEY: newKey };
-  const problems = (env: Record<string, string>) => {
-    try {
-      validateEnvironment({ ...base, ...env });
-      return [];
-    } catch (error) {
-      if (error instanceof ConfigurationError) return error.problems;
-      throw error;
-    }
-  };
+  const problems = (env: Record<string, string>) => configurationProblems({ ...base, ...env });
 
   it('is optional, and takes a key in the same format as DATA_ENCRYPTION_KEY', () => {
     expect(validateEnvironment(base).DATA_ENCRYPTION_KEY_PREVIOUS).toBeUndefined();

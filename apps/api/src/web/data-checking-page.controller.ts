@@ -199,7 +199,7 @@ export class DataCheckingPageController {
     res.send(csvDownload(res, name, await this.reportFigures.csv(p)));
   }
 
-  /** The latest round's figures in the upload's columns (only those the viewer's role gives): a file to fill in. */
+  /** The latest round's figures in the upload's columns for the viewer's role, values blank: a file to fill in. */
   @Get('report-figures-template.csv')
   async figuresTemplate(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string): Promise<void> {
     const p = await participationOf(this.rows, req, id, FIGURE_GIVER_ROLES);
