@@ -16,7 +16,7 @@
 import { generateEncryptionKey } from '@idp/security';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
@@ -29,6 +29,7 @@ import { generateApiKey } from '../../apps/api/src/auth/api-key';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../services/embedded-postgres';
 import { freePort } from '../services/ports';
 import { forEachLine, OutputTail, repoRoot, sleep, stopChild, withParentDeathSignal } from '../services/process';
+import { makeOwnedTempDir } from '../services/temp-dirs';
 import { startTemporalDevServer, type TemporalDevServer } from '../services/temporal-dev-server';
 import {
   renderReport,
@@ -65,6 +66,12 @@ function intEnv(name: string, fallback: number, { allowZero = false } = {}): num
   return value;
 }
 
+function serversEnv(): 'durable' | 'throwaway' {
+  const raw = process.env.BENCH_SERVERS || 'durable';
+  if (raw !== 'durable' && raw !== 'throwaway') throw new Error(`BENCH_SERVERS=${raw} must be durable or throwaway`);
+  return raw;
+}
+
 const config = {
   kickoffs: intEnv('BENCH_KICKOFFS', 600),
   concurrency: intEnv('BENCH_CONCURRENCY', 50),
@@ -93,6 +100,19 @@ const config = {
     }),
   /** Run the worker during the kickoff rounds too (it then works through each round's backlog before the next). */
   workerDuringKickoffs: process.env.BENCH_WORKER_DURING_KICKOFFS === '1',
+  /**
+   * How the embedded servers run: `durable` as `npm start` runs them (Temporal's state in a SQLite file, Postgres
+   * with fsync on), or `throwaway` as the tests run them (Temporal in memory, Postgres without fsync).
+   */
+  servers: serversEnv(),
+  /**
+   * Rounds of the same kickoff comparison on the other kind of servers (throwaway when the main run is durable),
+   * run first in a child run of this script; 0 skips it.
+   */
+  otherServersRounds: intEnv('BENCH_OTHER_SERVERS_ROUNDS', 6, { allowZero: true }),
+  /** `kickoffs`: only the kickoff rounds, their figures written as JSON to BENCH_RESULTS_JSON (the child run above). */
+  kickoffsOnly: process.env.BENCH_PARTS === 'kickoffs',
+  resultsJson: process.env.BENCH_RESULTS_JSON,
   /** Extra Node flags for the API process, for profiling (e.g. `--prof`, `--cpu-prof`). */
   apiNodeArgs: (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
   /** Environment for the API and worker on top of the benchmark's (e.g. DATABASE_POOL_SIZE=20). */
@@ -103,6 +123,90 @@ const config = {
       .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
   ) as Record<string, string>,
 };
+
+/** The kickoff rounds' figures: medians over rounds, CPU summed per side. */
+function summariseKickoffs(
+  rounds: ThroughputRound[],
+  sweep: Array<{ concurrency: number; rounds: ThroughputRound[] }>,
+  ladder: LadderStep[],
+  perKickoff: PerKickoffStep[],
+): BenchResults['throughput'] {
+  const side = (rs: ThroughputRound[], name: 'api' | 'client') => rs.filter((r) => r.side === name);
+  /** API ÷ client of each round: the two sides of a round ran back to back, under the same background load. */
+  const pairRatios = (rs: ThroughputRound[]) =>
+    [...new Set(rs.map((x) => x.round))].map(
+      (n) =>
+        rs.find((x) => x.round === n && x.side === 'api')!.perSecond /
+        rs.find((x) => x.round === n && x.side === 'client')!.perSecond,
+    );
+  const idleCores = (x: ThroughputRound) => Math.max(0, os.cpus().length - (x.cpu.machine ?? NaN) / (x.wallMs / 1000));
+  const sumCpu = (rs: ThroughputRound[]): CpuReading =>
+    rs.reduce<CpuReading>((acc, r) => {
+      for (const [k, v] of Object.entries(r.cpu)) acc[k] = (acc[k] ?? 0) + v;
+      return acc;
+    }, {});
+  return {
+    rounds,
+    apiPerSecond: median(side(rounds, 'api').map((r) => r.perSecond)),
+    clientPerSecond: median(side(rounds, 'client').map((r) => r.perSecond)),
+    ratio: median(pairRatios(rounds)),
+    apiCpu: sumCpu(side(rounds, 'api')),
+    clientCpu: sumCpu(side(rounds, 'client')),
+    apiWallMs: side(rounds, 'api').reduce((s, r) => s + r.wallMs, 0),
+    clientWallMs: side(rounds, 'client').reduce((s, r) => s + r.wallMs, 0),
+    ladder,
+    perKickoff,
+    sweep: sweep.map(({ concurrency, rounds: rs }) => ({
+      concurrency,
+      apiPerSecond: median(side(rs, 'api').map((x) => x.perSecond)),
+      clientPerSecond: median(side(rs, 'client').map((x) => x.perSecond)),
+      ratio: median(pairRatios(rs)),
+      kickoffs: rs[0]?.kickoffs ?? 0,
+      apiP50: median(side(rs, 'api').map((x) => x.latency.p50)),
+      clientP50: median(side(rs, 'client').map((x) => x.latency.p50)),
+      apiIdleCores: median(side(rs, 'api').map((x) => idleCores(x))),
+      clientIdleCores: median(side(rs, 'client').map((x) => idleCores(x))),
+    })),
+  };
+}
+
+/**
+ * The kickoff rounds on the other kind of servers, in a child run of this script (its own servers, API and
+ * ports), before this run starts its own: one report then holds both.
+ */
+async function kickoffsOnOtherServers(stopOnExit: Array<() => Promise<void>>): Promise<BenchResults['otherServers']> {
+  if (config.otherServersRounds === 0 || config.kickoffsOnly) return undefined;
+  const servers = config.servers === 'durable' ? 'throwaway' : 'durable';
+  const scratch = makeOwnedTempDir('idp-bench-other-');
+  const json = path.join(scratch, 'kickoffs.json');
+  try {
+    const child = spawn(process.execPath, [__filename], {
+      env: {
+        ...process.env,
+        BENCH_SERVERS: servers,
+        BENCH_PARTS: 'kickoffs',
+        BENCH_RESULTS_JSON: json,
+        BENCH_ROUNDS: String(config.otherServersRounds),
+        BENCH_CONCURRENCY_SWEEP: '',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    log(`kickoff rounds on ${servers} servers first, in a child run (pid ${child.pid})`);
+    // Stopped with everything else on Ctrl-C; it stops its own servers.
+    stopOnExit.push(() => stopChild(child, { name: `the child run on ${servers} servers` }));
+    let why = '';
+    forEachLine(child.stderr!, (line) => {
+      process.stderr.write(`  [${servers}] ${line}\n`);
+      why = /\] failed: (.*)$/.exec(line)?.[1] ?? why;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Its reason as this run's own, in one line (a service that could not start fails both runs alike).
+    if (code !== 0) throw new ServiceExited(`${why || `exit ${code}`} (in the child run on ${servers} servers)`);
+    return JSON.parse(readFileSync(json, 'utf8')) as BenchResults['otherServers'];
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
 
 const began = Date.now();
 const log = (message: string) =>
@@ -446,10 +550,23 @@ async function main(): Promise<void> {
   const serviceExit = new Promise<never>((_, reject) => (serviceExited = reject));
 
   const measure = async (): Promise<void> => {
-    log('starting throwaway Postgres and Temporal dev server');
+    const childStops: Array<() => Promise<void>> = [];
+    stack.push({ name: 'child run', stop: async () => void (await Promise.all(childStops.map((stop) => stop()))) });
+    const otherServers = await kickoffsOnOtherServers(childStops);
+    const durable = config.servers === 'durable';
+    log(`starting ${config.servers} Postgres and Temporal dev server`);
+    // Durable servers keep their files in a temp dir of ours, deleted at the end (after the servers stop).
+    const scratch = durable ? makeOwnedTempDir('idp-bench-') : undefined;
+    if (scratch) {
+      // The postgres OS user (when we run as root) must be able to pass through to its data directory.
+      chmodSync(scratch, 0o711);
+      stack.push({ name: 'server files', stop: async () => rmSync(scratch, { recursive: true, force: true }) });
+    }
     const [pgResult, temporalResult] = await Promise.allSettled([
-      startEmbeddedPostgres({ persistent: false }),
-      startTemporalDevServer({ headless: true }),
+      startEmbeddedPostgres(
+        scratch ? { persistent: true, dataDir: path.join(scratch, 'postgres') } : { persistent: false },
+      ),
+      startTemporalDevServer({ headless: true, ...(scratch ? { dbFilename: path.join(scratch, 'temporal.db') } : {}) }),
     ]);
     // Whatever did start is stopped at the end (in reverse order: Postgres last), even when the other failed.
     if (pgResult.status === 'fulfilled') stack.push({ name: 'postgres', stop: pgResult.value.stop });
@@ -598,6 +715,17 @@ async function main(): Promise<void> {
       sweep.push({ concurrency, rounds: sweepRounds });
     }
     if (errors) throw new Error(`${errors} kickoffs failed`);
+    if (config.kickoffsOnly) {
+      const temporalVersion = execFileSync(temporal.cliPath, ['--version'], { encoding: 'utf8' }).trim();
+      const figures = {
+        servers: config.servers,
+        temporalVersion,
+        throughput: summariseKickoffs(rounds, sweep, [], []),
+      };
+      if (config.resultsJson) writeFileSync(config.resultsJson, JSON.stringify(figures));
+      log(`kickoff rounds done: ratio ${figures.throughput.ratio.toFixed(2)}`);
+      return;
+    }
 
     // Where the API's CPU per kickoff goes: requests that stop at successive steps of the same pipeline.
     log('API CPU per request, by how far the request gets');
@@ -772,21 +900,6 @@ async function main(): Promise<void> {
     const [{ version: postgresVersion }] = await db
       .query(`SHOW server_version`)
       .then((rows: Array<{ server_version: string }>) => rows.map((r) => ({ version: r.server_version })));
-    const side = (name: 'api' | 'client') => rounds.filter((r) => r.side === name);
-    /** API ÷ client of each round: the two sides of a round ran back to back, under the same background load. */
-    const pairRatios = (rs: ThroughputRound[]) =>
-      [...new Set(rs.map((x) => x.round))].map(
-        (n) =>
-          rs.find((x) => x.round === n && x.side === 'api')!.perSecond /
-          rs.find((x) => x.round === n && x.side === 'client')!.perSecond,
-      );
-    const idleCores = (x: ThroughputRound) =>
-      Math.max(0, os.cpus().length - (x.cpu.machine ?? NaN) / (x.wallMs / 1000));
-    const sumCpu = (rs: ThroughputRound[]): CpuReading =>
-      rs.reduce<CpuReading>((acc, r) => {
-        for (const [k, v] of Object.entries(r.cpu)) acc[k] = (acc[k] ?? 0) + v;
-        return acc;
-      }, {});
     const results: BenchResults = {
       date: new Date().toISOString(),
       loadAverage: [loadAtStart, os.loadavg()[0]],
@@ -795,32 +908,8 @@ async function main(): Promise<void> {
       temporalVersion,
       postgresVersion,
       config: { ...config, workerDuringKickoffs: config.workerDuringKickoffs },
-      throughput: {
-        rounds,
-        apiPerSecond: median(side('api').map((r) => r.perSecond)),
-        clientPerSecond: median(side('client').map((r) => r.perSecond)),
-        ratio: median(pairRatios(rounds)),
-        apiCpu: sumCpu(side('api')),
-        clientCpu: sumCpu(side('client')),
-        apiWallMs: side('api').reduce((s, r) => s + r.wallMs, 0),
-        clientWallMs: side('client').reduce((s, r) => s + r.wallMs, 0),
-        ladder,
-        perKickoff,
-        sweep: sweep.map(({ concurrency, rounds: rs }) => {
-          const of = (name: 'api' | 'client') => rs.filter((x) => x.side === name);
-          return {
-            concurrency,
-            apiPerSecond: median(of('api').map((x) => x.perSecond)),
-            clientPerSecond: median(of('client').map((x) => x.perSecond)),
-            ratio: median(pairRatios(rs)),
-            kickoffs: rs[0]?.kickoffs ?? 0,
-            apiP50: median(of('api').map((x) => x.latency.p50)),
-            clientP50: median(of('client').map((x) => x.latency.p50)),
-            apiIdleCores: median(of('api').map((x) => idleCores(x))),
-            clientIdleCores: median(of('client').map((x) => idleCores(x))),
-          };
-        }),
-      },
+      otherServers,
+      throughput: summariseKickoffs(rounds, sweep, ladder, perKickoff),
       reports: {
         api: stats(apiReports),
         client: stats(clientReports),
