@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
+import { dataSourceOptions, migrateDatabase, MIGRATIONS } from '@idp/persistence';
 import { call, freePort, startApi, type RunningApi } from '../support/api-process';
 import { collect, exited, spawnApp } from '../support/processes';
 import { createParty, kickoffBody as kickoffBodyOf, type Party } from '../support/parties';
@@ -163,6 +164,50 @@ describe('the walking skeleton, end to end (built API and worker processes, real
       [icb.organisationId, key],
     );
     expect(record).toEqual({ migration_id: open.id, created_migration: false });
+  });
+
+  it('a key recorded before replays kept the first status still replays 201, as it always did', async () => {
+    const server = new URL(process.env.DATABASE_URL!);
+    const name = `idp_legacy_keys_${randomUUID().slice(0, 8)}`;
+    await db.query(`CREATE DATABASE ${name}`);
+    server.pathname = `/${name}`;
+    const url = server.toString();
+    const before = MIGRATIONS.findIndex((m) => m.name === 'IdempotencyFirstStatus1764550000000');
+    const legacy = new DataSource({ ...dataSourceOptions(url), migrations: MIGRATIONS.slice(0, before) });
+    let legacyApi: RunningApi | undefined;
+    try {
+      await legacy.initialize();
+      await legacy.runMigrations();
+      // A key and its migration as the version before wrote them, with this body's fingerprint.
+      const body = kickoffBody();
+      const made = await call(api.baseUrl, 'POST', '/v1/migrations', body, icb.auth);
+      const [row] = await db.query(`SELECT request_fingerprint FROM migration WHERE id = $1`, [made.body.id]);
+      const party = await createParty(legacy, 'icb', icb.code);
+      const id = randomUUID();
+      await legacy.query(
+        `INSERT INTO migration (id, workflow_id, practice_ods_code, practice_name, icb_code, current_supplier,
+           new_supplier, planned_go_live, forecast_go_live, status, stage, graph_version, request_fingerprint, created_by)
+         VALUES ($1, $2, $3, 'Legacy', $4, 'EMIS', 'TPP', $5, $5, 'active', 'preparing', 1, $6, '{}')`,
+        [id, `idp-${id}`, body.practiceOdsCode, icb.code, body.plannedGoLive, row.request_fingerprint],
+      );
+      const key = `legacy-${randomUUID()}`;
+      await legacy.query(
+        `INSERT INTO idempotency_record (organisation_id, idempotency_key, request_fingerprint, migration_id)
+         VALUES ($1, $2, $3, $4)`,
+        [party.organisationId, key, row.request_fingerprint, id],
+      );
+      await legacy.destroy();
+      await migrateDatabase(url);
+
+      legacyApi = await startApi({ ...env, DATABASE_URL: url });
+      const headers = { ...party.auth, 'idempotency-key': key };
+      const replay = answer(await call(legacyApi.baseUrl, 'POST', '/v1/migrations', body, headers));
+      expect(replay).toEqual({ status: 201, id, location: `/v1/migrations/${id}`, replayed: 'true' });
+    } finally {
+      await legacyApi?.stop();
+      if (legacy.isInitialized) await legacy.destroy();
+      await db.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
   });
 
   it('a kickoff with an Idempotency-Key that met Temporal down starts its workflow when retried with the key', async () => {
