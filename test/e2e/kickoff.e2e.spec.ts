@@ -404,6 +404,14 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     expect(Object.keys(res.body.paths)).toEqual(
       expect.arrayContaining(['/v1/migrations', '/v1/migrations/{id}', '/health']),
     );
+    // Either success of a kickoff can be a replay of an Idempotency-Key, so both name its headers.
+    const kickoff = res.body.paths['/v1/migrations'].post.responses;
+    for (const status of ['200', '201']) {
+      expect({ status, headers: Object.keys(kickoff[status].headers) }).toEqual({
+        status,
+        headers: ['Location', 'Idempotent-Replayed'],
+      });
+    }
   });
 });
 
