@@ -97,7 +97,8 @@ const withoutClaim = ({ organisationId, idempotencyKey }: ClaimedKey): Idempoten
  * partial unique index; id and workflowId are fresh), which DO NOTHING leaves in place: then the kickoff is its
  * repeat or a conflicting one, decided by the caller, who also settles the key's claim (as not created). Plain SQL:
  * TypeORM's save() would SELECT the id first and wrap the INSERT in a transaction, and its insert builder costs the
- * API more CPU than the round trip itself. Prepared once per connection: planning this statement cost Postgres as much CPU as running it.
+ * API more CPU than the round trip itself. Prepared once per connection: planning this statement cost Postgres as
+ * much CPU as running it.
  */
 const KICKOFF_STATEMENT = `
   WITH prior AS (
