@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
+import { dataSourceOptions, migrateDatabase, MIGRATIONS } from '@idp/persistence';
 import { call, freePort, startApi, type RunningApi } from '../support/api-process';
 import { collect, exited, spawnApp } from '../support/processes';
 import { createParty, kickoffBody as kickoffBodyOf, type Party } from '../support/parties';
@@ -95,18 +96,118 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     expect(other.headers.get('content-type')).toContain('application/problem+json');
     expect(other.body.detail).toContain(first.body.id);
 
-    // A repeat with a key: the key's record, claimed for a row that the open migration kept out, names that one.
-    const key = { ...icb.auth, 'idempotency-key': `repeat-${randomUUID()}` };
-    const keyed = await call(api.baseUrl, 'POST', '/v1/migrations', body, key);
-    expect([keyed.status, keyed.body.id]).toEqual([200, first.body.id]);
-    const replayed = await call(api.baseUrl, 'POST', '/v1/migrations', body, key);
-    expect([replayed.status, replayed.body.id]).toEqual([201, first.body.id]);
-    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
     // A refused kickoff keeps no claim on its key: the key still starts the kickoff it is then sent with.
     const refusedKey = { ...icb.auth, 'idempotency-key': `refused-${randomUUID()}` };
     const refused = await call(api.baseUrl, 'POST', '/v1/migrations', { ...body, newSupplier: 'MEDICUS' }, refusedKey);
     expect(refused.body.code).toBe('PracticeHasOpenMigration');
     expect((await call(api.baseUrl, 'POST', '/v1/migrations', kickoffBody(), refusedKey)).status).toBe(201);
+  });
+
+  /** Status, id, Location and Idempotent-Replayed of a kickoff's answer. */
+  const answer = ({ status, body, headers }: Awaited<ReturnType<typeof call>>) => ({
+    status,
+    id: body.id,
+    location: headers.get('location'),
+    replayed: headers.get('idempotent-replayed'),
+  });
+
+  it('a replay of an Idempotency-Key answers with the status of the key’s first answer: 201 created, 200 found', async () => {
+    // The key's first request created the migration: 201, and so is every replay of it.
+    const created = kickoffBody();
+    const createdKey = { ...icb.auth, 'idempotency-key': `created-${randomUUID()}` };
+    const first = answer(await call(api.baseUrl, 'POST', '/v1/migrations', created, createdKey));
+    expect(first).toEqual({ status: 201, id: first.id, location: `/v1/migrations/${first.id}`, replayed: null });
+    for (let i = 0; i < 2; i++) {
+      const replay = answer(await call(api.baseUrl, 'POST', '/v1/migrations', created, createdKey));
+      expect(replay).toEqual({ ...first, replayed: 'true' });
+    }
+
+    // The key's first request met an identical open migration made by another request (without a key): 200, and so
+    // is every replay of it, while a repeat without the key still answers 200 too.
+    const found = kickoffBody();
+    const open = answer(await call(api.baseUrl, 'POST', '/v1/migrations', found, icb.auth));
+    expect(open.status).toBe(201);
+    const foundKey = { ...icb.auth, 'idempotency-key': `found-${randomUUID()}` };
+    const keyed = answer(await call(api.baseUrl, 'POST', '/v1/migrations', found, foundKey));
+    expect(keyed).toEqual({ status: 200, id: open.id, location: `/v1/migrations/${open.id}`, replayed: null });
+    for (let i = 0; i < 2; i++) {
+      const replay = answer(await call(api.baseUrl, 'POST', '/v1/migrations', found, foundKey));
+      expect(replay).toEqual({ ...keyed, replayed: 'true' });
+    }
+    expect(answer(await call(api.baseUrl, 'POST', '/v1/migrations', found, icb.auth))).toEqual(keyed);
+    // The key on another body is still refused, whichever way its first request went.
+    const reused = await call(api.baseUrl, 'POST', '/v1/migrations', { ...found, practiceName: 'Other' }, foundKey);
+    expect([reused.status, reused.body.code]).toEqual([409, 'IdempotencyKeyReused']);
+  });
+
+  it('a replay that finds the key’s first request still settling its claim answers 200, as that request will', async () => {
+    const body = kickoffBody();
+    const open = answer(await call(api.baseUrl, 'POST', '/v1/migrations', body, icb.auth));
+    expect(open.status).toBe(201);
+    // What a first request with the key leaves between its statement and settling its claim: a record naming the
+    // row it tried to insert, which the open migration kept out.
+    const key = `settling-${randomUUID()}`;
+    await db.query(
+      `INSERT INTO idempotency_record (organisation_id, idempotency_key, request_fingerprint, migration_id,
+         created_migration)
+       SELECT $1, $2, request_fingerprint, $3, true FROM migration WHERE id = $4`,
+      [icb.organisationId, key, randomUUID(), open.id],
+    );
+    const headers = { ...icb.auth, 'idempotency-key': key };
+    const replay = answer(await call(api.baseUrl, 'POST', '/v1/migrations', body, headers));
+    expect(replay).toEqual({ status: 200, id: open.id, location: `/v1/migrations/${open.id}`, replayed: 'true' });
+    // The replay settled the claim: the key now names the open migration, and later replays answer the same.
+    expect(answer(await call(api.baseUrl, 'POST', '/v1/migrations', body, headers))).toEqual(replay);
+    const [record] = await db.query(
+      `SELECT migration_id, created_migration FROM idempotency_record
+        WHERE organisation_id = $1 AND idempotency_key = $2`,
+      [icb.organisationId, key],
+    );
+    expect(record).toEqual({ migration_id: open.id, created_migration: false });
+  });
+
+  it('a key recorded before replays kept the first status still replays 201, as it always did', async () => {
+    const server = new URL(process.env.DATABASE_URL!);
+    const name = `idp_legacy_keys_${randomUUID().slice(0, 8)}`;
+    await db.query(`CREATE DATABASE ${name}`);
+    server.pathname = `/${name}`;
+    const url = server.toString();
+    const before = MIGRATIONS.findIndex((m) => m.name === 'IdempotencyFirstStatus1764550000000');
+    const legacy = new DataSource({ ...dataSourceOptions(url), migrations: MIGRATIONS.slice(0, before) });
+    let legacyApi: RunningApi | undefined;
+    try {
+      await legacy.initialize();
+      await legacy.runMigrations();
+      // A key and its migration as the version before wrote them, with this body's fingerprint.
+      const body = kickoffBody();
+      const made = await call(api.baseUrl, 'POST', '/v1/migrations', body, icb.auth);
+      const [row] = await db.query(`SELECT request_fingerprint FROM migration WHERE id = $1`, [made.body.id]);
+      const party = await createParty(legacy, 'icb', icb.code);
+      const id = randomUUID();
+      await legacy.query(
+        `INSERT INTO migration (id, workflow_id, practice_ods_code, practice_name, icb_code, current_supplier,
+           new_supplier, planned_go_live, forecast_go_live, status, stage, graph_version, request_fingerprint, created_by)
+         VALUES ($1, $2, $3, 'Legacy', $4, 'EMIS', 'TPP', $5, $5, 'active', 'preparing', 1, $6, '{}')`,
+        [id, `idp-${id}`, body.practiceOdsCode, icb.code, body.plannedGoLive, row.request_fingerprint],
+      );
+      const key = `legacy-${randomUUID()}`;
+      await legacy.query(
+        `INSERT INTO idempotency_record (organisation_id, idempotency_key, request_fingerprint, migration_id)
+         VALUES ($1, $2, $3, $4)`,
+        [party.organisationId, key, row.request_fingerprint, id],
+      );
+      await legacy.destroy();
+      await migrateDatabase(url);
+
+      legacyApi = await startApi({ ...env, DATABASE_URL: url });
+      const headers = { ...party.auth, 'idempotency-key': key };
+      const replay = answer(await call(legacyApi.baseUrl, 'POST', '/v1/migrations', body, headers));
+      expect(replay).toEqual({ status: 201, id, location: `/v1/migrations/${id}`, replayed: 'true' });
+    } finally {
+      await legacyApi?.stop();
+      if (legacy.isInitialized) await legacy.destroy();
+      await db.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
   });
 
   it('a kickoff with an Idempotency-Key that met Temporal down starts its workflow when retried with the key', async () => {
@@ -220,10 +321,16 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     }
   });
 
-  it('one Idempotency-Key sent at once with the same body twice: one migration, both answers name it', async () => {
+  it('one Idempotency-Key sent at once with the same body twice: one migration, both answers name it with one status', async () => {
     const pairs = Array.from({ length: 5 }, () => ({ key: `twice-${randomUUID()}`, body: kickoffBody() }));
+    // Five more whose identical migration is already open (made without a key): both answers are 200.
+    const found = Array.from({ length: 5 }, () => ({ key: `twice-found-${randomUUID()}`, body: kickoffBody() }));
+    const open = await Promise.all(
+      found.map(({ body }) => call(api.baseUrl, 'POST', '/v1/migrations', body, icb.auth)),
+    );
+    expect(open.map((o) => o.status)).toEqual(Array(5).fill(201));
     const answers = await Promise.all(
-      pairs.map(({ key, body }) =>
+      [...pairs, ...found].map(({ key, body }) =>
         Promise.all(
           [body, body].map((b) =>
             call(api.baseUrl, 'POST', '/v1/migrations', b, { ...icb.auth, 'idempotency-key': key }),
@@ -231,14 +338,25 @@ describe('the walking skeleton, end to end (built API and worker processes, real
         ),
       ),
     );
-    for (const [first, second] of answers) {
+    for (const [first, second] of answers.slice(0, 5)) {
       expect([first.status, second.status]).toEqual([201, 201]);
       expect(second.body.id).toBe(first.body.id);
     }
+    // Exactly one answer of each pair is the replay, whichever request came second.
+    for (const pair of answers)
+      expect(pair.map((a) => a.headers.get('idempotent-replayed')).sort()).toEqual([null, 'true']);
+    for (const [i, [first, second]] of answers.slice(5).entries()) {
+      expect([first.status, second.status, first.body.id, second.body.id]).toEqual([
+        200,
+        200,
+        open[i].body.id,
+        open[i].body.id,
+      ]);
+    }
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM migration WHERE practice_ods_code = ANY($1)`, [
-      pairs.map((p) => p.body.practiceOdsCode),
+      [...pairs, ...found].map((p) => p.body.practiceOdsCode),
     ]);
-    expect(n).toBe(5);
+    expect(n).toBe(10);
   });
 
   it('answers bad input with 400 and field-level messages', async () => {
@@ -286,6 +404,14 @@ describe('the walking skeleton, end to end (built API and worker processes, real
     expect(Object.keys(res.body.paths)).toEqual(
       expect.arrayContaining(['/v1/migrations', '/v1/migrations/{id}', '/health']),
     );
+    // Either success of a kickoff can be a replay of an Idempotency-Key, so both name its headers.
+    const kickoff = res.body.paths['/v1/migrations'].post.responses;
+    for (const status of ['200', '201']) {
+      expect({ status, headers: Object.keys(kickoff[status].headers) }).toEqual({
+        status,
+        headers: ['Location', 'Idempotent-Replayed'],
+      });
+    }
   });
 });
 

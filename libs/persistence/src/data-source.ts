@@ -23,6 +23,7 @@ import { DataChecking1764520000000 } from './migrations/1764520000000-data-check
 import { AppUserEntity } from './entities/app-user.entity';
 import { SignInTokenEntity } from './entities/sign-in-token.entity';
 import { PeopleAndSessions1764530000000 } from './migrations/1764530000000-people-and-sessions';
+import { IdempotencyFirstStatus1764550000000 } from './migrations/1764550000000-idempotency-first-status';
 
 export const ENTITIES = [
   MigrationEntity,
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   WeeklyDigest1764500000000,
   DataChecking1764520000000,
   PeopleAndSessions1764530000000,
+  IdempotencyFirstStatus1764550000000,
 ];
 
 /** TypeORM options for a Postgres URL. Schema changes go through migrations only, never `synchronize`. */

@@ -73,6 +73,15 @@ const CommandProblems = (notFound = MIGRATION_404) =>
 /** The problems reading a migration can answer with. */
 const ReadProblems = () => ApiProblems([400, MIGRATION_400], 401, [404, MIGRATION_404], 429, 503);
 
+/** The kickoff's answer headers, the same for 201 and 200: either can be a replay of an Idempotency-Key. */
+const KICKOFF_HEADERS = {
+  Location: { description: 'Path of the migration.', schema: { type: 'string', example: '/v1/migrations/{id}' } },
+  'Idempotent-Replayed': {
+    description: '`true` when this answers an earlier request with the same Idempotency-Key.',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
 const PLANNERS = { migration: { roles: ['icb' as const, 'delivery-partner' as const] } };
 
 @ApiTags('migrations')
@@ -92,24 +101,19 @@ export class MigrationsController {
   @ApiOperation({
     summary: 'Kick off a practice migration’s initial data production',
     description:
-      'Starts one `idp` workflow. Repeating the same kickoff (or the same Idempotency-Key and body) returns the first migration.',
+      'Starts one `idp` workflow. Repeating the same kickoff (or the same Idempotency-Key and body) returns the first migration; a replay of an Idempotency-Key answers with the status of the key’s first answer.',
   })
   @ApiCreatedResponse({
     type: KickoffResultDto,
     description:
-      'Started (or the answer to an earlier request with this Idempotency-Key); `Location` is the migration.',
-    headers: {
-      Location: { description: 'Path of the migration.', schema: { type: 'string', example: '/v1/migrations/{id}' } },
-      'Idempotent-Replayed': {
-        description: '`true` when this answers an earlier request with the same Idempotency-Key.',
-        schema: { type: 'string', enum: ['true'] },
-      },
-    },
+      'Started; or a replay (`Idempotent-Replayed: true`) of an Idempotency-Key whose first request started it. `Location` is the migration.',
+    headers: KICKOFF_HEADERS,
   })
   @ApiOkResponse({
     type: KickoffResultDto,
-    description: 'The same kickoff was already made; this is that migration.',
-    headers: { Location: { description: 'Path of the migration.', schema: { type: 'string' } } },
+    description:
+      'The same kickoff was already made (this is that migration); or a replay (`Idempotent-Replayed: true`) of an Idempotency-Key whose first request found it so. `Location` is the migration.',
+    headers: KICKOFF_HEADERS,
   })
   @ApiProblems(
     400,
@@ -130,7 +134,7 @@ export class MigrationsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ id: string; workflowId: string; status: string }> {
     const { created, replayed, migration } = await this.migrations.kickoff(dto, caller, idempotencyKey(key));
-    res.status(created || replayed ? 201 : 200).location(`/v1/migrations/${migration.id}`);
+    res.status(created ? 201 : 200).location(`/v1/migrations/${migration.id}`);
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     return {
       id: migration.id,

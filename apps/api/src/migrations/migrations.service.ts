@@ -23,6 +23,7 @@ import { ProblemException, problemType } from '../common/problem';
 import type { KickoffDto } from './dto/kickoff.dto';
 
 export interface KickoffOutcome {
+  /** The kickoff created the migration (201) or, for a replay, the key's first request did; else it met it (200). */
   created: boolean;
   /** Answered from an earlier request with the same Idempotency-Key. */
   replayed?: boolean;
@@ -87,23 +88,27 @@ const withoutClaim = ({ organisationId, idempotencyKey }: ClaimedKey): Idempoten
 });
 
 /**
- * A kickoff in one round trip. With an Idempotency-Key ($18, $19) it first looks for the key's record and, if there
- * is one, changes nothing. Otherwise it claims the key (its record, naming the new row) and inserts the registry row
- * only if the claim succeeded: of two concurrent requests with one key, the second waits on the first's claim and
- * then inserts nothing, so a key never leaves a second migration behind. Without a key the row is inserted
- * directly. The only possible conflict of the row is the practice's open migration (the partial unique index; id
- * and workflowId are fresh), which DO NOTHING leaves in place: then the kickoff is its repeat or a conflicting
- * one, decided by the caller, who also settles the key's claim. Plain SQL: TypeORM's save() would SELECT the id
- * first and wrap the INSERT in a transaction, and its insert builder costs the API more CPU than the round trip
- * itself. Prepared once per connection: planning this statement cost Postgres as much CPU as running it.
+ * A kickoff in one round trip. With an Idempotency-Key ($18, $19) it first looks for the key's record (with whether
+ * the key's first request created its migration, so that a replay answers 201 or 200 as that request did) and, if
+ * there is one, changes nothing. Otherwise it claims the key (its record, naming the new row as created by the key)
+ * and inserts the registry row only if the claim succeeded: of two concurrent requests with one key, the second
+ * waits on the first's claim and then inserts nothing, so a key never leaves a second migration behind. Without a
+ * key the row is inserted directly. The only possible conflict of the row is the practice's open migration (the
+ * partial unique index; id and workflowId are fresh), which DO NOTHING leaves in place: then the kickoff is its
+ * repeat or a conflicting one, decided by the caller, who also settles the key's claim (as not created). Plain SQL:
+ * TypeORM's save() would SELECT the id first and wrap the INSERT in a transaction, and its insert builder costs the
+ * API more CPU than the round trip itself. Prepared once per connection: planning this statement cost Postgres as
+ * much CPU as running it.
  */
 const KICKOFF_STATEMENT = `
   WITH prior AS (
-    SELECT request_fingerprint, migration_id FROM idempotency_record
+    SELECT request_fingerprint, migration_id, created_migration FROM idempotency_record
      WHERE $18::uuid IS NOT NULL AND organisation_id = $18::uuid AND idempotency_key = $19::text
   ), claimed AS (
-    INSERT INTO idempotency_record (organisation_id, idempotency_key, request_fingerprint, migration_id)
-    SELECT $18::uuid, $19::text, $14::text, $1::uuid WHERE $18::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM prior)
+    INSERT INTO idempotency_record (organisation_id, idempotency_key, request_fingerprint, migration_id,
+      created_migration)
+    SELECT $18::uuid, $19::text, $14::text, $1::uuid, true
+     WHERE $18::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM prior)
     ON CONFLICT DO NOTHING
     RETURNING 1
   ), inserted AS (
@@ -117,13 +122,16 @@ const KICKOFF_STATEMENT = `
     RETURNING id, at_risk, overdue_count, round, created_at, updated_at
   )
   SELECT p.request_fingerprint AS "priorFingerprint", p.migration_id AS "priorMigrationId",
-    i.id IS NOT NULL AS created, EXISTS (SELECT 1 FROM claimed) AS claimed, i.at_risk AS "atRisk",
-    i.overdue_count AS "overdueCount", i.round, i.created_at AS "createdAt", i.updated_at AS "updatedAt"
+    p.created_migration AS "priorCreated", i.id IS NOT NULL AS created, EXISTS (SELECT 1 FROM claimed) AS claimed,
+    i.at_risk AS "atRisk", i.overdue_count AS "overdueCount", i.round, i.created_at AS "createdAt",
+    i.updated_at AS "updatedAt"
   FROM (SELECT 1) AS one LEFT JOIN prior p ON true LEFT JOIN inserted i ON true`;
 
 interface KickoffStatementResult {
   priorFingerprint: string | null;
   priorMigrationId: string | null;
+  /** The key's first request created the prior record's migration (it is settled to false when it met one). */
+  priorCreated: boolean | null;
   created: boolean;
   /** This request's key record was inserted (naming the new row's id). */
   claimed: boolean;
@@ -264,7 +272,7 @@ export class MigrationsService {
       if (migration) {
         // The key is recorded with the row, before the workflow starts: a start that failed then is made now.
         if (migration.status === 'starting') await this.startWorkflow(migration, dto, actor);
-        return { created: false, replayed: true, migration };
+        return { created: result.priorCreated === true, replayed: true, migration };
       }
       // The key's kickoff met the practice's open migration and has not (or never) settled its claim yet.
       return this.answerFromOpen(dto, print, actor, { ...key, claimedFor: result.priorMigrationId }, attempt, true);
@@ -314,7 +322,10 @@ export class MigrationsService {
     return { created: false, replayed, migration: row };
   }
 
-  /** Points a key claimed for a row that was never inserted at `migrationId`, or deletes it (null). */
+  /**
+   * Points a key claimed for a row that was never inserted at `migrationId` (which the key did not create, so its
+   * replays answer 200 as its first request did), or deletes it (null).
+   */
   private async settleClaim(claim: ClaimedKey, migrationId: string | null): Promise<void> {
     const where = [claim.organisationId, claim.idempotencyKey, claim.claimedFor];
     // Only while it still names the missing row: a concurrent request with this key may have settled it already.
@@ -325,7 +336,7 @@ export class MigrationsService {
       );
     else
       await this.idempotency.query(
-        `UPDATE idempotency_record SET migration_id = $4
+        `UPDATE idempotency_record SET migration_id = $4, created_migration = false
           WHERE organisation_id = $1 AND idempotency_key = $2 AND migration_id = $3`,
         [...where, migrationId],
       );

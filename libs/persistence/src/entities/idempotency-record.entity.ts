@@ -15,6 +15,10 @@ export class IdempotencyRecordEntity {
   @Column({ name: 'migration_id', type: 'uuid' })
   migrationId: string;
 
+  /** The key's first request created the migration (answered 201), or met an identical open one (200). */
+  @Column({ name: 'created_migration', type: 'boolean' })
+  createdMigration: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
