@@ -67,7 +67,7 @@ const { recordKickoff, projectState, appendAudit } = proxyActivities<IdpActivity
 // heartbeat timeout, which the activity beats every few seconds even during a slow call, notices a dead worker.
 // A channel that keeps failing is retried (20 attempts, about two hours of backoff), then reported on the migration.
 // Timeouts are not part of the command sequence: recorded histories replay unchanged.
-const notifyOnce = (recipients: number) =>
+const notifyFor = (recipients: number) =>
   proxyActivities<IdpActivityContract>({
     startToCloseTimeout: notifyAttemptTimeoutMs(recipients),
     heartbeatTimeout: NOTIFY_HEARTBEAT_TIMEOUT_MS,
@@ -276,7 +276,7 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
     Promise.all(
       alerts.map((alert) => {
         const recipients = state.participants.filter((p) => alert.recipients.includes(p.role));
-        return notifyOnce(recipients.length)({
+        return notifyFor(recipients.length)({
           workflowId: info.workflowId,
           migrationId,
           alert,
