@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { heartbeat } from '@temporalio/activity';
+import { Context, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { dataEncryptionKeys, type Environment } from '@idp/config';
@@ -166,7 +166,7 @@ export class IdpActivities implements IdpActivityContract {
         // People follow links: to the migration's page (systems use the API with the migration id).
         migrationUrl: `${base}/migrations/${input.migrationId}`,
       })),
-      () => heartbeat(),
+      { onProgress: () => heartbeat(), cancelled: Context.current().cancellationSignal },
     );
     if (outcome.failed.length > 0) {
       const message = `${outcome.failed.length} of ${input.recipients.length} notifications failed: ${outcome.failed.map((f) => f.error).join('; ')}`;

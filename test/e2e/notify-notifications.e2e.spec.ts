@@ -220,7 +220,7 @@ describe('GOV.UK Notify notifications', () => {
       migrationId,
       `idp-${migrationId}:${alert.key}`,
       contexts(alert, migrationId, [byEmail]),
-      () => (progress += 1),
+      { onProgress: () => (progress += 1) },
     );
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(timeoutMs - 100);

@@ -32,6 +32,8 @@ export interface NotifyStandIn {
   refused: Array<{ status: number; path: string; message: string }>;
   /** Answer the next request with this 5xx, as Notify does when it has a problem. */
   failNext(status: number): void;
+  /** Answer the `nth` request from now (1: the next) with this 5xx; the ones before it are answered as usual. */
+  failNth(nth: number, status: number): void;
   /**
    * Accept the next request but answer it only after `ms`, as a Notify that is slow to answer (or whose answer is
    * lost) may still send the message.
@@ -147,6 +149,11 @@ export async function startNotifyStandIn(options: NotifyStandInOptions): Promise
     accepted,
     refused,
     failNext: (status) => (failures = [...failures, status]),
+    failNth: (nth, status) => {
+      // 0 in the queue: no failure for that request.
+      failures = Array.from({ length: Math.max(failures.length, nth) }, (_, i) => failures[i] ?? 0);
+      failures[nth - 1] = status;
+    },
     answerNextAfter: (ms) => (delays = [...delays, ms]),
     close: () =>
       new Promise<void>((resolve) => {

@@ -22,6 +22,8 @@ import {
   applyRoundOutcome,
   applySignOff,
   nextAlertAt,
+  NOTIFY_HEARTBEAT_TIMEOUT_MS,
+  notifyAttemptTimeoutMs,
   ProcessRejection,
   recordDeliveryFailure,
   recordSupplierRequestFailure,
@@ -59,13 +61,18 @@ const { recordKickoff, projectState, appendAudit } = proxyActivities<IdpActivity
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
-// A channel that keeps failing is retried for a day, then reported on the migration (the activity records it).
-// It heartbeats after each recipient, so a worker that dies mid-send is noticed within seconds.
-const { notify } = proxyActivities<IdpActivityContract>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
-});
+// One attempt delivers to its recipients one after another, and each delivery may rightly take its whole time limit
+// (NOTIFY_TIMEOUT_MS up to a minute): a fixed start-to-close would cut a slow attempt that is making progress, and
+// its retry would race the cut attempt. So start-to-close is the worst case for the recipient count, and the
+// heartbeat timeout, which the activity beats every few seconds even during a slow call, notices a dead worker.
+// A channel that keeps failing is retried (20 attempts, about two hours of backoff), then reported on the migration.
+// Timeouts are not part of the command sequence: recorded histories replay unchanged.
+const notifyFor = (recipients: number) =>
+  proxyActivities<IdpActivityContract>({
+    startToCloseTimeout: notifyAttemptTimeoutMs(recipients),
+    heartbeatTimeout: NOTIFY_HEARTBEAT_TIMEOUT_MS,
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
+  }).notify;
 
 // A supplier endpoint that keeps failing is retried for about an hour, then reported on the migration.
 // One attempt is a few tries of the webhook itself (libs/webhooks), so the timeout leaves room for them.
@@ -267,12 +274,13 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
 
   const send = (alerts: Alert[]) =>
     Promise.all(
-      alerts.map((alert) =>
-        notify({
+      alerts.map((alert) => {
+        const recipients = state.participants.filter((p) => alert.recipients.includes(p.role));
+        return notifyFor(recipients.length)({
           workflowId: info.workflowId,
           migrationId,
           alert,
-          recipients: state.participants.filter((p) => alert.recipients.includes(p.role)),
+          recipients,
           context: {
             practiceName: state.kickoff.practiceName,
             practiceOdsCode: state.kickoff.practiceOdsCode,
@@ -291,8 +299,8 @@ export async function idp(input: IdpWorkflowInput): Promise<IdpWorkflowResult> {
             details: { kind: alert.kind, error: error instanceof Error ? error.message : String(error) },
             occurredAt: new Date().toISOString(),
           });
-        }),
-      ),
+        });
+      }),
     );
 
   // Supplier requests run beside the loop, so a slow supplier never holds up reminders or commands. Continue-as-new

@@ -13,9 +13,11 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { NOTIFY_TIMEOUT_MAX_MS } from '@idp/domain';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const EMAIL_PROVIDERS = ['smtp', 'notify'] as const;
+const NOTIFY_TIMEOUT_RANGE = `NOTIFY_TIMEOUT_MS must be an integer from 100 to ${NOTIFY_TIMEOUT_MAX_MS} (milliseconds)`;
 /** `<key name>-<service id>-<secret>`: the two UUIDs at the end are what the client signs its JWT with. */
 const NOTIFY_API_KEY_PATTERN =
   /^[A-Za-z0-9_-]+-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
@@ -140,12 +142,13 @@ export class Environment {
 
   /**
    * How long one call to GOV.UK Notify may take before it is cut and retried. At most a minute: the notify
-   * activity has two for all of a message's recipients.
+   * activity's start-to-close timeout allows every recipient that long and a little more (libs/domain
+   * delivery-limits), so a slow but working Notify never has an attempt cut mid-way.
    */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
-  @IsInt({ message: 'NOTIFY_TIMEOUT_MS must be an integer from 100 to 60000 (milliseconds)' })
-  @Min(100, { message: 'NOTIFY_TIMEOUT_MS must be an integer from 100 to 60000 (milliseconds)' })
-  @Max(60_000, { message: 'NOTIFY_TIMEOUT_MS must be an integer from 100 to 60000 (milliseconds)' })
+  @IsInt({ message: NOTIFY_TIMEOUT_RANGE })
+  @Min(100, { message: NOTIFY_TIMEOUT_RANGE })
+  @Max(NOTIFY_TIMEOUT_MAX_MS, { message: NOTIFY_TIMEOUT_RANGE })
   NOTIFY_TIMEOUT_MS = 10_000;
 
   /** Notify email template with the personalisation fields ((subject)) and ((body)) (README has its content). */

@@ -2,3 +2,4 @@ export * from './calendar';
 export * from './identifiers';
 export * from './process';
 export * from './data-checking';
+export * from './notifications';

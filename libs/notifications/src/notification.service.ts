@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import type { Participant } from '@idp/domain';
+import { DELIVERY_LIMIT_MS, NOTIFY_HEARTBEAT_TIMEOUT_MS, type Participant } from '@idp/domain';
 import { NotificationEntity } from '@idp/persistence';
 import {
   NOTIFICATION_CHANNELS,
@@ -21,21 +21,38 @@ export interface DeliveryOutcome {
 
 type Delivery = 'delivered' | 'skipped' | { error: string; permanent: boolean };
 
-/** Well inside the notify activity's heartbeat timeout (10 s). */
-const PROGRESS_EVERY_MS = 2_000;
+/** Several times within the notify activity's heartbeat timeout. */
+const PROGRESS_EVERY_MS = NOTIFY_HEARTBEAT_TIMEOUT_MS / 5;
 
 /**
- * Reports progress every few seconds until `work` settles: a slow channel (Notify or a webhook waiting out its own
- * timeout) then fails by that timeout, as a retryable delivery error, not by the activity's heartbeat timeout,
- * after which Temporal would retry while the first call may still be sending.
+ * Waits for one delivery, reporting progress every few seconds meanwhile, for at most `limitMs`. A slow channel
+ * then fails by its own timeout, or at the latest by the delivery limit, as a retryable delivery error: never by
+ * the notify activity's heartbeat or start-to-close timeout, after which Temporal would retry while this call may
+ * still be sending. The limit also bounds a channel whose own timeouts only watch an idle connection, so the
+ * activity's start-to-close timeout can be derived from it. A call given up on may go through all the same (as a
+ * Notify call cut by its timeout may); its retry carries the same key.
  */
-async function reportingProgress<T>(work: Promise<T>, onProgress: () => void): Promise<T> {
-  const timer = setInterval(onProgress, PROGRESS_EVERY_MS);
+export async function deliveringWithin<T>(work: Promise<T>, limitMs: number, onProgress: () => void): Promise<T> {
+  const progress = setInterval(onProgress, PROGRESS_EVERY_MS);
+  let limit: NodeJS.Timeout | undefined;
+  const givenUp = new Promise<never>((_, reject) => {
+    limit = setTimeout(
+      () => reject(new Error(`the delivery did not finish within ${limitMs / 1000} s; it is retried`)),
+      limitMs,
+    );
+  });
   try {
-    return await work;
+    return await Promise.race([work, givenUp]);
   } finally {
-    clearInterval(timer);
+    clearInterval(progress);
+    clearTimeout(limit);
   }
+}
+
+/** How the calling activity follows a send: its heartbeat, and its cancellation (timed out, worker shutting down). */
+export interface SendAttempt {
+  onProgress?: () => void;
+  cancelled?: AbortSignal;
 }
 
 /**
@@ -64,10 +81,14 @@ export class NotificationService {
     migrationId: string,
     keyPrefix: string,
     contexts: MessageContext[],
-    onProgress: () => void = () => undefined,
+    { onProgress = () => undefined, cancelled }: SendAttempt = {},
   ): Promise<DeliveryOutcome> {
     const outcome: DeliveryOutcome = { delivered: 0, skipped: 0, failed: [] };
     for (const [index, ctx] of contexts.entries()) {
+      // An attempt Temporal has given up on (its worker stalled past the heartbeat timeout, or is shutting down) stops
+      // before its next recipient instead of racing its retry through the rest; the delivery in flight is finished
+      // and recorded first.
+      cancelled?.throwIfAborted();
       onProgress();
       const channel = await this.channelFor(ctx.recipient, migrationId);
       if (!channel) {
@@ -144,7 +165,11 @@ export class NotificationService {
     if (row.status === 'sent') return 'skipped';
     try {
       await this.outbox.increment({ id: row.id }, 'attempts', 1);
-      await reportingProgress(channel.deliver({ ...message, to, idempotencyKey: key, about }), onProgress);
+      await deliveringWithin(
+        channel.deliver({ ...message, to, idempotencyKey: key, about }),
+        DELIVERY_LIMIT_MS,
+        onProgress,
+      );
       await this.outbox.update({ id: row.id }, { status: 'sent', sentAt: new Date(), lastError: null });
       return 'delivered';
     } catch (error) {

@@ -9,6 +9,13 @@ export interface EmailSettings {
   from: string;
 }
 
+/**
+ * nodemailer waits up to two minutes to connect and ten for an idle socket by default, beyond the sender's limit for
+ * one delivery (DELIVERY_LIMIT_MS): these end an unresponsive server's call well before it, with nodemailer's own
+ * error, and close its connection rather than leave it sending after the sender gave up.
+ */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
 /** Email through SMTP (nodemailer), plain text with an HTML alternative. */
 @Injectable()
 export class EmailChannel implements NotificationChannel, OnModuleDestroy {
@@ -16,7 +23,7 @@ export class EmailChannel implements NotificationChannel, OnModuleDestroy {
   private readonly transport: Transporter;
 
   constructor(private readonly settings: EmailSettings) {
-    this.transport = createTransport(settings.url, { from: settings.from });
+    this.transport = createTransport({ url: settings.url, ...SMTP_TIMEOUTS }, { from: settings.from });
   }
 
   canReach(to: Participant): boolean {

@@ -21,9 +21,9 @@ interface NotifyErrorResponse {
 const TIMED_OUT = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
 
 /**
- * The HTTP client of every Notify call: without a timeout a hung call would hold the activity until its heartbeat
- * timeout, and Temporal's retry would then send again while the first call may still go through. axios' own
- * `timeout` only watches an idle socket, so a signal per call bounds the whole call too.
+ * The HTTP client of every Notify call: without a timeout a hung call would hold the activity until the sender's
+ * limit for one delivery (DELIVERY_LIMIT_MS) gave up on it while it may still go through. axios' own `timeout` only
+ * watches an idle socket, so a signal per call bounds the whole call too.
  */
 export function notifyHttpClient(timeoutMs: number): AxiosInstance {
   const client = axios.create({ timeout: timeoutMs, transitional: { clarifyTimeoutError: true } });

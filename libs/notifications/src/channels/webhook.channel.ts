@@ -11,8 +11,8 @@ interface Endpoint {
 }
 
 /**
- * Two quick attempts fit inside the notify activity's 10-second heartbeat timeout (it heartbeats between
- * recipients); Temporal's retry of the activity, with its own backoff, makes the further attempts.
+ * Two quick attempts (at most 8.5 s), well inside the sender's limit for one delivery (DELIVERY_LIMIT_MS); Temporal's
+ * retry of the activity, with its own backoff, makes the further attempts.
  */
 export const NOTIFICATION_WEBHOOK_POLICY: WebhookPolicy = { timeoutMs: 4_000, attempts: 2, backoffMs: 500 };
 
