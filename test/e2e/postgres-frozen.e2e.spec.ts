@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import type { idp } from '@idp/workflows';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, migrateDatabase } from '@idp/persistence';
 import { makeOwnedTempDir } from '../../infra/services/temp-dirs';
 import { isUnavailable } from '../../apps/api/src/common/error-mapping';
 import { startApi, type RunningApi } from '../support/api-process';
+import { report } from '../support/idp-steps';
 import { startOwnPostgres, type OwnPostgres } from '../support/own-postgres';
 import { createParty, kickoffBody as kickoffBodyOf, type Party } from '../support/parties';
+import { exited, spawnApp } from '../support/processes';
 import { sessionCookie } from '../support/session-cookie';
 import { eventually } from '../support/worker-harness';
 
@@ -29,13 +33,15 @@ interface Answer {
 
 /*
  * Postgres frozen with SIGSTOP, as a hung host or a partition that keeps connections open looks to a client: nothing
- * is refused, nothing answers. A stopped Postgres is postgres-down.e2e.spec.ts; this one must not hang either.
+ * is refused, nothing answers. A stopped Postgres is postgres-down.e2e.spec.ts; a frozen one must not hang requests
+ * or activities either (DATABASE_QUERY_TIMEOUT_MS), and everything carries on once it is continued.
  */
-describe('when Postgres freezes under a running API', () => {
+describe('when Postgres freezes under a running API and worker', () => {
   const taskQueue = `pg-frozen-${randomUUID()}`;
   let dir: string;
   let postgres: OwnPostgres;
   let api: RunningApi;
+  let worker: ChildProcess | undefined;
   let icb: Party;
   let connection: Connection;
   const workflowIds: string[] = [];
@@ -88,6 +94,10 @@ describe('when Postgres freezes under a running API', () => {
     // Continued before anything else: a frozen Postgres ignores the signal that stops it.
     postgres?.thaw();
     await api?.stop();
+    if (worker) {
+      worker.kill('SIGTERM');
+      await exited(worker);
+    }
     if (connection) {
       const client = new Client({ connection });
       for (const id of workflowIds) {
@@ -183,5 +193,42 @@ describe('when Postgres freezes under a running API', () => {
     expect((await request('GET', `/v1/migrations/${migrationId}/test-criteria`)).status).toBe(200);
     expect((await request('GET', '/sign-in', undefined, {})).status).toBe(200);
     await kickoff();
+  }, 120_000);
+
+  it("fails the worker's activities retryably while frozen, and Temporal's retries land them once it is continued", async () => {
+    worker = spawnApp('worker', {
+      DATABASE_URL: postgres.url,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+    });
+    const migrationId = await kickoff();
+    const events = async () => {
+      const answer = await request('GET', `/v1/migrations/${migrationId}/events?pageSize=100`);
+      return answer.status === 200 ? (JSON.parse(answer.text).items as { action: string }[]) : [];
+    };
+    // The worker has taken the kickoff: its activities wrote the audit trail.
+    await eventually(async () => (await events()).length > 0, 30_000, 250);
+    const handle: WorkflowHandle<typeof idp> = new Client({ connection }).workflow.getHandle(`idp-${migrationId}`);
+
+    postgres.freeze();
+    // Straight to Temporal (the API's own checks would meet the frozen database): the update waits for its audit entry.
+    const reported = report(handle, 'new-supplier', 'extractRequested');
+    const retried = await eventually(
+      async () => {
+        const pending = (await handle.describe()).raw.pendingActivities ?? [];
+        return pending.find((a) => a.activityType?.name === 'appendAudit' && Number(a.attempt) >= 2);
+      },
+      30_000,
+      250,
+    );
+    expect(retried.lastFailure?.applicationFailureInfo?.nonRetryable ?? false).toBe(false);
+    expect(isUnavailable({ message: retried.lastFailure?.message })).toBe(true);
+    expect(worker.exitCode).toBeNull();
+
+    postgres.thaw();
+
+    await expect(reported).resolves.toMatchObject({ milestone: 'extractRequested', duplicate: false });
+    const reports = (await events()).filter((e) => e.action === 'milestone.reported');
+    expect(reports).toHaveLength(1);
   }, 120_000);
 });
