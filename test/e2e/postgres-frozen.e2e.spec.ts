@@ -173,6 +173,11 @@ describe('when Postgres freezes under a running API and worker', () => {
     await unavailable('POST', `/v1/migrations/${migrationId}/milestones/extractRequested`, {});
     await unavailable('GET', `/v1/migrations/${migrationId}/test-criteria`);
 
+    const health = await request('GET', '/health', undefined, {});
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.text).details).toMatchObject({ postgres: { status: 'down' }, temporal: { status: 'up' } });
+    expect(health.took).toBeLessThan(CONNECT_TIMEOUT_MS + MARGIN_MS);
+
     // People's pages: the page that says so, for a signed-in person and for anyone signing in.
     for (const page of [
       await request('GET', '/portfolio', undefined, { cookie: sessionCookie(randomUUID()) }),
@@ -206,9 +211,11 @@ describe('when Postgres freezes under a running API and worker', () => {
       const answer = await request('GET', `/v1/migrations/${migrationId}/events?pageSize=100`);
       return answer.status === 200 ? (JSON.parse(answer.text).items as { action: string }[]) : [];
     };
-    // The worker has taken the kickoff: its activities wrote the audit trail.
+    // The worker has taken the kickoff: its activities wrote the audit trail, and none is still running, so the
+    // worker's pool holds idle connections to the server about to freeze (it closes them after 10 s unused).
     await eventually(async () => (await events()).length > 0, 30_000, 250);
     const handle: WorkflowHandle<typeof idp> = new Client({ connection }).workflow.getHandle(`idp-${migrationId}`);
+    await eventually(async () => ((await handle.describe()).raw.pendingActivities ?? []).length === 0, 30_000, 100);
 
     postgres.freeze();
     // Straight to Temporal (the API's own checks would meet the frozen database): the update waits for its audit entry.
@@ -221,6 +228,8 @@ describe('when Postgres freezes under a running API and worker', () => {
       30_000,
       250,
     );
+    // The activity gave up by itself, with an outage it may be retried for: not cut by Temporal's own timeout.
+    expect(retried.lastFailure?.timeoutFailureInfo).toBeFalsy();
     expect(retried.lastFailure?.applicationFailureInfo?.nonRetryable ?? false).toBe(false);
     expect(isUnavailable({ message: retried.lastFailure?.message })).toBe(true);
     expect(worker.exitCode).toBeNull();

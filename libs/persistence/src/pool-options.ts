@@ -8,7 +8,7 @@ export interface DatabaseSettings {
 }
 
 /** What node-postgres says when it stops waiting for an answer (`query_timeout`). */
-export const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';
+const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';
 
 /**
  * node-postgres stops waiting after `query_timeout` but keeps the connection, still busy with the unanswered
