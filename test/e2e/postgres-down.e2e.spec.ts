@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -8,13 +8,8 @@ import { makeOwnedTempDir } from '../../infra/services/temp-dirs';
 import { startApi, type RunningApi } from '../support/api-process';
 import { startOwnPostgres, type OwnPostgres } from '../support/own-postgres';
 import { createParty, kickoffBody as kickoffBodyOf, type Party } from '../support/parties';
+import { sessionCookie } from '../support/session-cookie';
 import { eventually } from '../support/worker-harness';
-
-/** A session cookie as express-session signs it: a signed-in person's browser sends one with every page. */
-function sessionCookie(sessionId: string): string {
-  const signature = createHmac('sha256', process.env.SESSION_SECRET!).update(sessionId).digest('base64');
-  return `idp.sid=${encodeURIComponent(`s:${sessionId}.${signature.replace(/=+$/, '')}`)}`;
-}
 
 /** An answer that took longer than this is a hang as far as a client is concerned. */
 const PROMPT_MS = 10_000;

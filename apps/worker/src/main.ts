@@ -6,9 +6,8 @@ import { Logger } from 'nestjs-pino';
 import { exitOnBootFailure, validateEnvironment } from '@idp/config';
 import { describeDatabaseError } from '@idp/persistence';
 
-function routeTemporalLogsIntoNest(): void {
+function routeTemporalLogsIntoNest(level: LogLevel): void {
   const sdk = new NestLogger('temporal-sdk');
-  const level = (process.env.TEMPORAL_LOG_LEVEL ?? 'WARN') as LogLevel;
   Runtime.install({
     logger: new DefaultLogger(level, ({ level: l, message, meta }) => {
       const entry = { msg: message, ...meta };
@@ -23,7 +22,7 @@ function routeTemporalLogsIntoNest(): void {
 async function bootstrap(): Promise<void> {
   process.env.IDP_SERVICE_NAME ??= 'worker';
   const env = validateEnvironment(process.env);
-  routeTemporalLogsIntoNest();
+  routeTemporalLogsIntoNest(env.TEMPORAL_LOG_LEVEL);
   const { WorkerModule } = await import('./worker.module');
   const { TemporalWorkerService } = await import('./temporal-worker.service');
   // An application context, not an HTTP server: the worker only polls Temporal.

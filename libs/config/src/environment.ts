@@ -18,6 +18,8 @@ import { NOTIFY_TIMEOUT_MAX_MS } from '@idp/domain';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const EMAIL_PROVIDERS = ['smtp', 'notify'] as const;
 const NOTIFY_TIMEOUT_RANGE = `NOTIFY_TIMEOUT_MS must be an integer from 100 to ${NOTIFY_TIMEOUT_MAX_MS} (milliseconds)`;
+/** The Temporal SDK's own levels (its `LogLevel`), upper case. */
+const TEMPORAL_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 /** `<key name>-<service id>-<secret>`: the two UUIDs at the end are what the client signs its JWT with. */
 const NOTIFY_API_KEY_PATTERN =
   /^[A-Za-z0-9_-]+-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
@@ -38,6 +40,25 @@ export class Environment {
   })
   DATABASE_URL: string;
 
+  /** Connections each API and worker process keeps in its pool (the API's page sessions have 4 more of their own). */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer from 1 to 100 (connections per process)' })
+  @Min(1, { message: 'DATABASE_POOL_SIZE must be an integer from 1 to 100 (connections per process)' })
+  @Max(100, { message: 'DATABASE_POOL_SIZE must be an integer from 1 to 100 (connections per process)' })
+  DATABASE_POOL_SIZE = 10;
+
+  /**
+   * How long the API and the worker wait for one database statement: Postgres cancels a statement running longer
+   * (statement_timeout), and the process stops waiting for an answer that does not come (a frozen server, a network
+   * partition that keeps the connection open), so a request answers 503 and an activity is retried instead of
+   * hanging. Migrations and the admin command are not limited: they may rightly run long.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'DATABASE_QUERY_TIMEOUT_MS must be an integer from 1000 to 300000 (milliseconds)' })
+  @Min(1_000, { message: 'DATABASE_QUERY_TIMEOUT_MS must be an integer from 1000 to 300000 (milliseconds)' })
+  @Max(300_000, { message: 'DATABASE_QUERY_TIMEOUT_MS must be an integer from 1000 to 300000 (milliseconds)' })
+  DATABASE_QUERY_TIMEOUT_MS = 15_000;
+
   @IsString()
   @Matches(/^[^\s:/]+:\d{1,5}$/, { message: 'TEMPORAL_ADDRESS must be host:port, e.g. localhost:7233' })
   TEMPORAL_ADDRESS = 'localhost:7233';
@@ -49,6 +70,11 @@ export class Environment {
   @IsString()
   @MinLength(1, { message: 'TEMPORAL_TASK_QUEUE must not be empty' })
   TEMPORAL_TASK_QUEUE = 'idp';
+
+  /** What the Temporal SDK inside the worker logs (through the worker's own log); the API does not read it. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @IsIn(TEMPORAL_LOG_LEVELS, { message: `TEMPORAL_LOG_LEVEL must be one of ${TEMPORAL_LOG_LEVELS.join(', ')}` })
+  TEMPORAL_LOG_LEVEL: (typeof TEMPORAL_LOG_LEVELS)[number] = 'WARN';
 
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsInt({ message: 'PORT must be an integer between 1 and 65535' })

@@ -24,6 +24,7 @@ import { AppUserEntity } from './entities/app-user.entity';
 import { SignInTokenEntity } from './entities/sign-in-token.entity';
 import { PeopleAndSessions1764530000000 } from './migrations/1764530000000-people-and-sessions';
 import { IdempotencyFirstStatus1764550000000 } from './migrations/1764550000000-idempotency-first-status';
+import { pgPoolOptions, type DatabaseSettings } from './pool-options';
 
 export const ENTITIES = [
   MigrationEntity,
@@ -54,8 +55,11 @@ export const MIGRATIONS = [
   IdempotencyFirstStatus1764550000000,
 ];
 
-/** TypeORM options for a Postgres URL. Schema changes go through migrations only, never `synchronize`. */
-export function dataSourceOptions(url: string): DataSourceOptions {
+/**
+ * TypeORM options for a Postgres URL. Schema changes go through migrations only, never `synchronize`. Without
+ * settings (migrations, tools) the pool has 10 connections and no time limit per statement.
+ */
+export function dataSourceOptions(url: string, settings: DatabaseSettings = { poolSize: 10 }): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -64,11 +68,11 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000 },
+    extra: pgPoolOptions(settings),
   };
 }
 
-/** Runs pending migrations against `url`; returns the names it applied. */
+/** Runs pending migrations against `url`, with no time limit per statement; returns the names it applied. */
 export async function migrateDatabase(url: string): Promise<string[]> {
   const dataSource = new DataSource(dataSourceOptions(url));
   await dataSource.initialize();

@@ -13,3 +13,4 @@ export * from './data-source';
 export * from './errors';
 export * from './persistence.module';
 export * from './prepared';
+export * from './pool-options';

@@ -18,6 +18,12 @@ describe('isUnavailable: Postgres errors as the kickoff statement (raw pg) and T
       pgError('Client has encountered a connection error and is not queryable'),
     ],
     ['TypeORM wrapping a shutdown', { message: 'terminating connection', driverError: { code: '57P01' } }],
+    ['no answer within DATABASE_QUERY_TIMEOUT_MS (a frozen server)', pgError('Query read timeout')],
+    [
+      'TypeORM wrapping no answer in time',
+      { message: 'Query read timeout', driverError: new Error('Query read timeout') },
+    ],
+    ['Postgres cut a statement at statement_timeout', pgError('canceling statement due to statement timeout', '57014')],
   ])('%s: a dependency down (503)', (_, error) => {
     expect(isUnavailable(error)).toBe(true);
   });

@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AppConfigModule } from '@idp/config';
-import { PersistenceModule } from '@idp/persistence';
+import { AdminPersistenceModule } from '@idp/persistence';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { UsersService } from '../people/users.service';
 import { DataKeyService } from '../data-key/data-key.service';
 
-/** What the admin command needs: configuration, the database, the organisations, users and data key services. */
+/**
+ * What the admin command needs: configuration, the database (with no time limit per statement, unlike the API's),
+ * the organisations, users and data key services.
+ */
 @Module({
-  imports: [AppConfigModule.forRoot(), PersistenceModule],
+  imports: [AppConfigModule.forRoot(), AdminPersistenceModule],
   providers: [OrganisationsService, UsersService, DataKeyService],
 })
 export class AdminModule {}

@@ -22,7 +22,7 @@ const REJECTION_STATUS: Record<string, HttpStatus> = {
   RoundNotReady: HttpStatus.CONFLICT,
 };
 
-const CONNECTION_CODES = new Set([
+const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -32,6 +32,8 @@ const CONNECTION_CODES = new Set([
   '57P03',
   '08006',
   '08001',
+  // query_canceled: Postgres cut a statement at DATABASE_QUERY_TIMEOUT_MS (statement_timeout).
+  '57014',
 ]);
 
 /** True for errors that mean "a dependency is down right now" (Temporal or Postgres), as opposed to a bug. */
@@ -45,12 +47,13 @@ export function isUnavailable(error: unknown): boolean {
   )
     return true;
   if (e?.name === 'ServiceError' || e?.name === 'TransportError') return true;
-  if (typeof e?.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
-  if (e?.driverError?.code && CONNECTION_CODES.has(e.driverError.code)) return true;
+  if (typeof e?.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (e?.driverError?.code && UNAVAILABLE_CODES.has(e.driverError.code)) return true;
   const message = e?.message ?? '';
-  // pg's own errors carry no code: a connection lost mid-query, a pool that cannot connect in time, or a client
-  // whose connection failed while it was checked out (a transaction under way when Postgres went down).
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Failed to connect|transport error|Connection refused|is not queryable/i.test(
+  // pg's own errors carry no code: a connection lost mid-query, a pool that cannot connect in time, a client
+  // whose connection failed while it was checked out (a transaction under way when Postgres went down), or no
+  // answer within DATABASE_QUERY_TIMEOUT_MS (a frozen Postgres).
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Failed to connect|transport error|Connection refused|is not queryable|Query read timeout/i.test(
     message,
   );
 }

@@ -12,6 +12,7 @@ import multer from 'multer';
 import nunjucks from 'nunjucks';
 import { Pool } from 'pg';
 import { validateEnvironment } from '@idp/config';
+import { pgPoolOptions } from '@idp/persistence';
 import { MAX_UPLOAD_BYTES, UPLOAD_REFUSAL } from './uploads';
 
 /** Paths that are the API or its tooling, where sessions and CSRF tokens have no business. */
@@ -66,7 +67,14 @@ export function setupWebPages(app: NestExpressApplication): void {
   }
 
   const PgStore = connectPgSimple(session);
-  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4, connectionTimeoutMillis: 5_000 });
+  // The same time limit per statement as the API's own pool: a frozen Postgres gives the 503 page, not a hang.
+  const pool = new Pool({
+    connectionString: env.DATABASE_URL,
+    ...pgPoolOptions({ poolSize: 4, queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS }),
+  });
+  // An idle connection that Postgres drops (a restart) is an error of the pool's: without a listener it would stop
+  // the process. The pool replaces the connection when next asked.
+  pool.on('error', (error) => sessionLogger.warn({ msg: 'session database connection lost', error: String(error) }));
   app.getHttpServer().on('close', () => void pool.end());
   const sessions = session({
     name: secure ? '__Host-idp.sid' : 'idp.sid',
