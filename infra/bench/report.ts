@@ -361,10 +361,9 @@ function otherServersNote(r: BenchResults, kickoffsPerSide: number): string {
   const startThere = per(ot.clientCpu.temporal ?? 0, otherPerSide);
   const share = (api: number, start: number) => `${((api / (api + start)) * 100).toFixed(0)}%`;
   const durableHere = r.config.servers === 'durable';
-  return `**On ${SERVERS[o.servers].short}, the ratio is ${ot.ratio.toFixed(2)}**, against ${t.ratio.toFixed(2)} here. The API's own work is
-about the same (${apiThere.toFixed(1)} ms of API CPU per kickoff there, ${apiHere.toFixed(1)} ms here), but a raw start costs Temporal
-${startThere.toFixed(1)} ms of CPU there and ${startHere.toFixed(1)} ms here, so the API's CPU is ${share(apiThere, startThere)} of the two there and
-${share(apiHere, startHere)} here; the API rounds there leave ${cores(ot.apiCpu, ot.apiWallMs, r.machine.cpus).idle.toFixed(2)} cores idle (its client rounds ${cores(ot.clientCpu, ot.clientWallMs, r.machine.cpus).idle.toFixed(2)}). ${
+  return `**On ${SERVERS[o.servers].short}, the ratio is ${ot.ratio.toFixed(2)}**, against ${t.ratio.toFixed(2)} here. A raw start costs Temporal
+${startThere.toFixed(1)} ms of CPU there and ${startHere.toFixed(1)} ms here, and a kickoff costs the API process ${apiThere.toFixed(1)} ms there and ${apiHere.toFixed(1)} ms
+here, so the API's CPU is ${share(apiThere, startThere)} of the two there and ${share(apiHere, startHere)} here; the API rounds there leave ${cores(ot.apiCpu, ot.apiWallMs, r.machine.cpus).idle.toFixed(2)} cores idle (its client rounds ${cores(ot.clientCpu, ot.clientWallMs, r.machine.cpus).idle.toFixed(2)}). ${
     durableHere
       ? `The goal is judged on the durable servers because they are the embedded servers as this project runs them
 (\`npm start\`); the throwaway ones exist to make tests fast. A production Temporal also commits every start
@@ -400,8 +399,8 @@ ${clientCores.other.toFixed(2)} cores): kickoffs per second are the cores availa
 through the API against ${clientTotal.toFixed(1)} ms with the client.`;
   } else {
     bound = `**Neither side used all ${cpus} cores** (${clientCores.idle.toFixed(2)} and ${apiCores.idle.toFixed(2)} idle): both are limited by
-latency rather than CPU — the dev server's for the client, the dev server's plus the API's own (HTTP, key check, a
-Postgres round trip) for the API. The API path costs ${apiTotal.toFixed(1)} ms of CPU per kickoff against ${clientTotal.toFixed(1)} ms.`;
+latency rather than CPU — the dev server's for the client${r.config.servers === 'durable' ? ' (each start waits for its SQLite commits to reach the disk)' : ''}, the dev server's plus the API's own (HTTP, key check, a
+Postgres round trip${r.config.servers === 'durable' ? ' with its commit to disk' : ''}) for the API. The API path costs ${apiTotal.toFixed(1)} ms of CPU per kickoff against ${clientTotal.toFixed(1)} ms.`;
   }
 
   const low = [...t.sweep].sort((a, b) => a.concurrency - b.concurrency)[0];
