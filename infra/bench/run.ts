@@ -77,7 +77,7 @@ const config = {
   concurrency: intEnv('BENCH_CONCURRENCY', 50),
   rounds: intEnv('BENCH_ROUNDS', 6),
   warmup: intEnv('BENCH_WARMUP', 50),
-  reports: intEnv('BENCH_REPORTS', 600),
+  reports: intEnv('BENCH_REPORTS', 1000),
   reportWarmup: intEnv('BENCH_REPORT_WARMUP', 20),
   /** Pause before each report, so it does not land on the previous report's background work (default 0: back to back). */
   reportGapMs:
