@@ -29,7 +29,7 @@ import { generateApiKey } from '../../apps/api/src/auth/api-key';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../services/embedded-postgres';
 import { freePort } from '../services/ports';
 import { forEachLine, OutputTail, repoRoot, sleep, stopChild, withParentDeathSignal } from '../services/process';
-import { makeOwnedTempDir } from '../services/temp-dirs';
+import { makeOwnedTempDir, sweepOwnedTempDirs } from '../services/temp-dirs';
 import { startTemporalDevServer, type TemporalDevServer } from '../services/temporal-dev-server';
 import {
   renderReport,
@@ -180,7 +180,9 @@ async function kickoffsOnOtherServers(stopOnExit: Array<() => Promise<void>>): P
   const scratch = makeOwnedTempDir('idp-bench-other-');
   const json = path.join(scratch, 'kickoffs.json');
   try {
-    const child = spawn(process.execPath, [__filename], {
+    // Ended by the kernel too if this run dies without stopping it (SIGKILL, a CI timeout).
+    const wrapped = withParentDeathSignal(process.execPath, [__filename], 'TERM');
+    const child = spawn(wrapped.command, wrapped.args, {
       env: {
         ...process.env,
         BENCH_SERVERS: servers,
@@ -193,7 +195,8 @@ async function kickoffsOnOtherServers(stopOnExit: Array<() => Promise<void>>): P
     });
     log(`kickoff rounds on ${servers} servers first, in a child run (pid ${child.pid})`);
     // Stopped with everything else on Ctrl-C; it stops its own servers.
-    stopOnExit.push(() => stopChild(child, { name: `the child run on ${servers} servers` }));
+    // Its own shutdown stops an API, a worker, Temporal and Postgres one after another: give it the time.
+    stopOnExit.push(() => stopChild(child, { name: `the child run on ${servers} servers`, graceMs: 60_000 }));
     let why = '';
     forEachLine(child.stderr!, (line) => {
       process.stderr.write(`  [${servers}] ${line}\n`);
@@ -530,6 +533,8 @@ async function waitForQuiet(db: DataSource, expectedKickoffs: number, timeoutMs 
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
+  // Server files of earlier runs that were killed before they could clean up (durable servers, a child run's JSON).
+  sweepOwnedTempDirs('idp-bench-');
   const loadAtStart = os.loadavg()[0];
   const stack: Array<{ name: string; stop: () => Promise<void> }> = [];
   let stopping: Promise<void> | undefined;

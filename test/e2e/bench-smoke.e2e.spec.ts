@@ -155,7 +155,12 @@ it('runs every part at the smallest sizes and writes a whole report to BENCH_OUT
 }, 180_000);
 
 it('exits 1 at once, saying why in one line, when the API cannot start', async () => {
-  const run = await runBench('no-api', { ...SMOKE_SIZES, BENCH_APP_ENV: 'DATA_ENCRYPTION_KEY=not-a-key' }, 90_000);
+  // Without the child run: the main (durable) run's own failure path, which removes its server files.
+  const run = await runBench(
+    'no-api',
+    { ...SMOKE_SIZES, BENCH_OTHER_SERVERS_ROUNDS: '0', BENCH_APP_ENV: 'DATA_ENCRYPTION_KEY=not-a-key' },
+    90_000,
+  );
 
   expect(run.code).toBe(1);
   expect(lastLines(run.stderr, 1)).toMatch(

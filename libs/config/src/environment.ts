@@ -57,7 +57,7 @@ export class Environment {
   @IsInt({ message: 'DATABASE_QUERY_TIMEOUT_MS must be an integer from 1000 to 300000 (milliseconds)' })
   @Min(1_000, { message: 'DATABASE_QUERY_TIMEOUT_MS must be an integer from 1000 to 300000 (milliseconds)' })
   @Max(300_000, { message: 'DATABASE_QUERY_TIMEOUT_MS must be an integer from 1000 to 300000 (milliseconds)' })
-  DATABASE_QUERY_TIMEOUT_MS = 15_000;
+  DATABASE_QUERY_TIMEOUT_MS = 8_000;
 
   @IsString()
   @Matches(/^[^\s:/]+:\d{1,5}$/, { message: 'TEMPORAL_ADDRESS must be host:port, e.g. localhost:7233' })
@@ -71,7 +71,7 @@ export class Environment {
   @MinLength(1, { message: 'TEMPORAL_TASK_QUEUE must not be empty' })
   TEMPORAL_TASK_QUEUE = 'idp';
 
-  /** What the Temporal SDK inside the worker logs (through the worker's own log); the API does not read it. */
+  /** What the Temporal SDK inside the worker logs (through the worker's own log); validated in every process. */
   @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @IsIn(TEMPORAL_LOG_LEVELS, { message: `TEMPORAL_LOG_LEVEL must be one of ${TEMPORAL_LOG_LEVELS.join(', ')}` })
   TEMPORAL_LOG_LEVEL: (typeof TEMPORAL_LOG_LEVELS)[number] = 'WARN';

@@ -42,7 +42,9 @@ export function pgPoolOptions(settings: DatabaseSettings): PoolConfig {
   const limited = settings.queryTimeoutMs
     ? {
         statement_timeout: settings.queryTimeoutMs,
-        query_timeout: settings.queryTimeoutMs,
+        // A second later than Postgres' own cancel, which answers a slow statement cleanly (57014) and keeps the
+        // connection; the client's limit is for a server that answers nothing at all.
+        query_timeout: settings.queryTimeoutMs + 1_000,
         Client: ClientClosedOnQueryTimeout,
       }
     : {};

@@ -9,10 +9,10 @@ const base = {
 const problems = (env: Record<string, string>) => configurationProblems({ ...base, ...env });
 
 describe('database and Temporal SDK settings in the configuration', () => {
-  it('defaults to 10 connections, 15 s per statement and the SDK logging warnings', () => {
+  it('defaults to 10 connections, 8 s per statement and the SDK logging warnings', () => {
     const env = validateEnvironment(base);
     expect(env.DATABASE_POOL_SIZE).toBe(10);
-    expect(env.DATABASE_QUERY_TIMEOUT_MS).toBe(15_000);
+    expect(env.DATABASE_QUERY_TIMEOUT_MS).toBe(8_000);
     expect(env.TEMPORAL_LOG_LEVEL).toBe('WARN');
   });
 
@@ -69,7 +69,7 @@ describe('pool options', () => {
       max: 7,
       connectionTimeoutMillis: 5_000,
       statement_timeout: 2_500,
-      query_timeout: 2_500,
+      query_timeout: 3_500,
       Client: ClientClosedOnQueryTimeout,
     });
   });
