@@ -111,6 +111,14 @@ export interface BenchResults {
 
 export const GOALS = { throughputRatio: 0.8, reportP99Ratio: 1.25, listP95Ms: 100 };
 
+/** API ÷ client of each round: the two sides of a round ran back to back, under the same background load. */
+export function roundRatios(rounds: ThroughputRound[]): number[] {
+  return [...new Set(rounds.map((x) => x.round))].map((n) => {
+    const pair = rounds.filter((x) => x.round === n);
+    return pair.find((x) => x.side === 'api')!.perSecond / pair.find((x) => x.side === 'client')!.perSecond;
+  });
+}
+
 function medianOf(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -331,10 +339,7 @@ ${analysis(r, kickoffsPerSide)}
 function otherServersSection(o: NonNullable<BenchResults['otherServers']>, r: BenchResults): string {
   const t = o.throughput;
   const perSide = t.rounds.filter((x) => x.side === 'api').reduce((sum, x) => sum + x.kickoffs, 0);
-  const pairs = [...new Set(t.rounds.map((x) => x.round))].map((n) => {
-    const pair = t.rounds.filter((x) => x.round === n);
-    return pair.find((x) => x.side === 'api')!.perSecond / pair.find((x) => x.side === 'client')!.perSecond;
-  });
+  const pairs = roundRatios(t.rounds);
   const p50 = (side: 'api' | 'client') => medianOf(t.rounds.filter((x) => x.side === side).map((x) => x.latency.p50));
   return `
 The same rounds (${r.config.kickoffs} kickoffs at concurrency ${r.config.concurrency}, ${pairs.length} of each side) on ${SERVERS[o.servers].short},
@@ -409,10 +414,7 @@ Postgres round trip${r.config.servers === 'durable' ? ' with its commit to disk'
       ? ` At concurrency ${low.concurrency} the ratio is ${low.ratio.toFixed(2)} (${low.apiIdleCores.toFixed(2)} and ${low.clientIdleCores.toFixed(2)} cores idle); each API kickoff takes
 the raw start's round trip plus ${(low.apiP50 - low.clientP50).toFixed(0)} ms at p50.`
       : '';
-  const pairs = [...new Set(t.rounds.map((x) => x.round))].map((n) => {
-    const pair = t.rounds.filter((x) => x.round === n);
-    return pair.find((x) => x.side === 'api')!.perSecond / pair.find((x) => x.side === 'client')!.perSecond;
-  });
+  const pairs = roundRatios(t.rounds);
   const estimate = clientTotal / apiTotal;
   const extra = apiTotal - clientTotal;
   const overhead = (baseline + perKickoff(t.apiCpu, 'postgres') + perKickoff(t.apiCpu, 'bench')).toFixed(1);

@@ -33,6 +33,7 @@ import { makeOwnedTempDir, sweepOwnedTempDirs } from '../services/temp-dirs';
 import { startTemporalDevServer, type TemporalDevServer } from '../services/temporal-dev-server';
 import {
   renderReport,
+  roundRatios,
   type BenchResults,
   type LadderStep,
   type ListCase,
@@ -132,13 +133,7 @@ function summariseKickoffs(
   perKickoff: PerKickoffStep[],
 ): BenchResults['throughput'] {
   const side = (rs: ThroughputRound[], name: 'api' | 'client') => rs.filter((r) => r.side === name);
-  /** API ÷ client of each round: the two sides of a round ran back to back, under the same background load. */
-  const pairRatios = (rs: ThroughputRound[]) =>
-    [...new Set(rs.map((x) => x.round))].map(
-      (n) =>
-        rs.find((x) => x.round === n && x.side === 'api')!.perSecond /
-        rs.find((x) => x.round === n && x.side === 'client')!.perSecond,
-    );
+
   const idleCores = (x: ThroughputRound) => Math.max(0, os.cpus().length - (x.cpu.machine ?? NaN) / (x.wallMs / 1000));
   const sumCpu = (rs: ThroughputRound[]): CpuReading =>
     rs.reduce<CpuReading>((acc, r) => {
@@ -149,7 +144,7 @@ function summariseKickoffs(
     rounds,
     apiPerSecond: median(side(rounds, 'api').map((r) => r.perSecond)),
     clientPerSecond: median(side(rounds, 'client').map((r) => r.perSecond)),
-    ratio: median(pairRatios(rounds)),
+    ratio: median(roundRatios(rounds)),
     apiCpu: sumCpu(side(rounds, 'api')),
     clientCpu: sumCpu(side(rounds, 'client')),
     apiWallMs: side(rounds, 'api').reduce((s, r) => s + r.wallMs, 0),
@@ -160,7 +155,7 @@ function summariseKickoffs(
       concurrency,
       apiPerSecond: median(side(rs, 'api').map((x) => x.perSecond)),
       clientPerSecond: median(side(rs, 'client').map((x) => x.perSecond)),
-      ratio: median(pairRatios(rs)),
+      ratio: median(roundRatios(rs)),
       kickoffs: rs[0]?.kickoffs ?? 0,
       apiP50: median(side(rs, 'api').map((x) => x.latency.p50)),
       clientP50: median(side(rs, 'client').map((x) => x.latency.p50)),

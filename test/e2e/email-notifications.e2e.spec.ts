@@ -1,3 +1,4 @@
+import { messageContexts } from '../support/message-contexts';
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../support/smtp-catcher';
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -5,7 +6,7 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from '@idp/config';
 import type { Alert, Participant } from '@idp/domain';
-import { NotificationsModule, NotificationService, type MessageContext } from '@idp/notifications';
+import { NotificationsModule, NotificationService } from '@idp/notifications';
 
 /*
  * Email notifications delivered for real: through nodemailer to an SMTP server this test runs, parsed back with
@@ -45,19 +46,6 @@ describe('email notifications over SMTP', () => {
   };
   const noEmail: Participant = { name: 'Dee Partner', organisation: 'CSU', role: 'delivery-partner' };
 
-  function contexts(alert: Alert, recipients: Participant[]): MessageContext[] {
-    return recipients.map((recipient) => ({
-      alert,
-      recipient,
-      practiceName: 'Riverside Surgery',
-      practiceOdsCode: 'A81001',
-      icbCode: 'QHG',
-      plannedGoLive: '2027-03-15',
-      forecastGoLive: '2027-03-15',
-      migrationUrl: 'http://localhost:3000/v1/migrations/x',
-    }));
-  }
-
   const invitation = (): Alert => ({
     key: `training-invitation:${randomUUID()}`,
     kind: 'training-invitation',
@@ -72,7 +60,7 @@ describe('email notifications over SMTP', () => {
     const outcome = await service.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, [practiceManager, noEmail]),
+      messageContexts(alert, 'x', [practiceManager, noEmail]),
     );
     expect(outcome).toEqual({ delivered: 2, skipped: 0, failed: [] });
     expect(received).toHaveLength(1);
@@ -99,7 +87,7 @@ describe('email notifications over SMTP', () => {
     const again = await service.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, [practiceManager, noEmail]),
+      messageContexts(alert, 'x', [practiceManager, noEmail]),
     );
     expect(again).toEqual({ delivered: 0, skipped: 2, failed: [] });
     expect(received).toHaveLength(1);
@@ -112,7 +100,7 @@ describe('email notifications over SMTP', () => {
     const failed = await service.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, [practiceManager]),
+      messageContexts(alert, 'x', [practiceManager]),
     );
     expect(failed.failed).toHaveLength(1);
     const [row] = await db.query(`SELECT status, attempts, last_error FROM notification WHERE migration_id = $1`, [
@@ -126,7 +114,7 @@ describe('email notifications over SMTP', () => {
     const retried = await service.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, [practiceManager]),
+      messageContexts(alert, 'x', [practiceManager]),
     );
     expect(retried.delivered).toBe(1);
     expect(received).toHaveLength(before + 1);

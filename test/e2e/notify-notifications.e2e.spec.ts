@@ -4,20 +4,15 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from '@idp/config';
 import type { Alert, Participant } from '@idp/domain';
-import {
-  NotificationsModule,
-  NotificationService,
-  NotifyChannel,
-  type MessageContext,
-  type NotificationChannel,
-} from '@idp/notifications';
+import { NotificationsModule, NotificationService, NotifyChannel, type NotificationChannel } from '@idp/notifications';
 import { NotificationEntity } from '@idp/persistence';
 import { compressedPolicy, CURRENT_GRAPH_VERSION } from '@idp/domain';
 import { idpWorkflowId } from '@idp/temporal';
 import type { idp } from '@idp/workflows';
 import { statusQuery } from '@idp/workflows/idp/messages';
 import { startActivitiesWorker } from '../support/activities-worker';
-import { notifyApiKey, startNotifyStandIn, type NotifyStandIn } from '../support/notify-stand-in';
+import { messageContexts } from '../support/message-contexts';
+import { notifyApiKey, startNotifyForApps, type NotifyStandIn } from '../support/notify-stand-in';
 import { eventually, sampleKickoff } from '../support/worker-harness';
 
 /*
@@ -34,19 +29,9 @@ describe('GOV.UK Notify notifications', () => {
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    notify = await startNotifyStandIn({
-      serviceId: key.serviceId,
-      secret: key.secret,
-      templates,
-      fields: { email: ['subject', 'body'], sms: ['subject', 'link'] },
-    });
-    Object.assign(process.env, {
-      EMAIL_PROVIDER: 'notify',
-      NOTIFY_API_KEY: key.apiKey,
-      NOTIFY_BASE_URL: notify.baseUrl,
-      NOTIFY_EMAIL_TEMPLATE_ID: templates.email,
-      NOTIFY_SMS_TEMPLATE_ID: templates.sms,
-    });
+    let env: Record<string, string>;
+    ({ notify, env } = await startNotifyForApps(key, templates));
+    Object.assign(process.env, env);
     const moduleRef = await Test.createTestingModule({
       imports: [AppConfigModule.forRoot(), NotificationsModule],
     }).compile();
@@ -88,19 +73,6 @@ describe('GOV.UK Notify notifications', () => {
     dueAt: Date.parse('2027-01-15T17:00:00Z'),
   });
 
-  function contexts(alert: Alert, migrationId: string, recipients: Participant[]): MessageContext[] {
-    return recipients.map((recipient) => ({
-      alert,
-      recipient,
-      practiceName: 'Riverside Surgery',
-      practiceOdsCode: 'A81001',
-      icbCode: 'QHG',
-      plannedGoLive: '2027-03-15',
-      forecastGoLive: '2027-03-15',
-      migrationUrl: `http://localhost:3000/v1/migrations/${migrationId}`,
-    }));
-  }
-
   const outbox = (migrationId: string) =>
     db.query(
       `SELECT channel, recipient_role, recipient_address, status, attempts, last_error, notification_key
@@ -115,7 +87,7 @@ describe('GOV.UK Notify notifications', () => {
     const outcome = await service.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, migrationId, [byEmail, bySms]),
+      messageContexts(alert, migrationId, [byEmail, bySms]),
     );
     expect(outcome).toEqual({ delivered: 2, skipped: 0, failed: [] });
 
@@ -155,7 +127,7 @@ describe('GOV.UK Notify notifications', () => {
     const again = await service.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, migrationId, [byEmail, bySms]),
+      messageContexts(alert, migrationId, [byEmail, bySms]),
     );
     expect(again).toEqual({ delivered: 0, skipped: 2, failed: [] });
     expect(notify.accepted).toHaveLength(before + 2);
@@ -167,7 +139,7 @@ describe('GOV.UK Notify notifications', () => {
     const outcome = await service.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, migrationId, [{ ...bySms, phone: '01632 960001' }]),
+      messageContexts(alert, migrationId, [{ ...bySms, phone: '01632 960001' }]),
     );
     expect(outcome.failed).toEqual([
       {
@@ -185,7 +157,7 @@ describe('GOV.UK Notify notifications', () => {
     const first = await service.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, migrationId, [byEmail]),
+      messageContexts(alert, migrationId, [byEmail]),
     );
     expect(first.failed).toEqual([
       { recipient: 'practice', permanent: false, error: expect.stringContaining('HTTP 500') },
@@ -193,7 +165,7 @@ describe('GOV.UK Notify notifications', () => {
     const second = await service.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, migrationId, [byEmail]),
+      messageContexts(alert, migrationId, [byEmail]),
     );
     expect(second.delivered).toBe(1);
     expect(await outbox(migrationId)).toMatchObject([{ status: 'sent', attempts: 2, last_error: null }]);
@@ -219,7 +191,7 @@ describe('GOV.UK Notify notifications', () => {
     const first = await slowService.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, migrationId, [byEmail]),
+      messageContexts(alert, migrationId, [byEmail]),
       { onProgress: () => (progress += 1) },
     );
     const took = Date.now() - started;
@@ -238,7 +210,7 @@ describe('GOV.UK Notify notifications', () => {
     const second = await slowService.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, migrationId, [byEmail]),
+      messageContexts(alert, migrationId, [byEmail]),
     );
     expect(second.delivered).toBe(1);
     const [row] = await outbox(migrationId);
@@ -268,7 +240,7 @@ describe('GOV.UK Notify notifications', () => {
     const outcome = await wrongKeyService.send(
       migrationId,
       `idp-${migrationId}:${alert.key}`,
-      contexts(alert, migrationId, [byEmail]),
+      messageContexts(alert, migrationId, [byEmail]),
     );
     expect(notify.refused.slice(refusedBefore)).toEqual([
       { status: 403, path: '/v2/notifications/email', message: 'Invalid token: API key not found' },

@@ -9,18 +9,11 @@ import { startApi, type RunningApi } from '../support/api-process';
 import { startOwnPostgres, type OwnPostgres } from '../support/own-postgres';
 import { createParty, kickoffBody as kickoffBodyOf, type Party } from '../support/parties';
 import { sessionCookie } from '../support/session-cookie';
+import { timedRequest, type TimedAnswer } from '../support/timed-request';
 import { eventually } from '../support/worker-harness';
 
 /** An answer that took longer than this is a hang as far as a client is concerned. */
 const PROMPT_MS = 10_000;
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** Milliseconds from sending to the last byte. */
-  took: number;
-}
 
 /*
  * The API against a Postgres of its own that is stopped under it and started again: every kind of request answers
@@ -35,19 +28,8 @@ describe('when Postgres goes down under a running API', () => {
   let connection: Connection;
   let migrationId: string;
 
-  const request = async (method: string, route: string, body?: unknown, headers = icb.auth): Promise<Answer> => {
-    const started = Date.now();
-    const res = await fetch(`${api.baseUrl}${route}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      redirect: 'manual',
-      // Fails the test as a hang rather than letting it wait for Jest's timeout.
-      signal: AbortSignal.timeout(PROMPT_MS * 2),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, text, took: Date.now() - started };
-  };
+  const request = (method: string, route: string, body?: unknown, headers = icb.auth): Promise<TimedAnswer> =>
+    timedRequest(api.baseUrl, method, route, { body, headers, hangAfterMs: PROMPT_MS * 2 });
   const kickoffBody = () => kickoffBodyOf(icb.code);
   /** Postgres on the same data directory and port, so the API's pool finds it where it was. */
   const startPostgres = (port?: number) => startOwnPostgres(path.join(dir, 'data'), port);

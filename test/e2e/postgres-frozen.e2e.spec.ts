@@ -14,6 +14,7 @@ import { startOwnPostgres, type OwnPostgres } from '../support/own-postgres';
 import { createParty, kickoffBody as kickoffBodyOf, type Party } from '../support/parties';
 import { exited, spawnApp } from '../support/processes';
 import { sessionCookie } from '../support/session-cookie';
+import { timedRequest, type TimedAnswer } from '../support/timed-request';
 import { eventually } from '../support/worker-harness';
 
 /** The API's DATABASE_QUERY_TIMEOUT_MS here: short, so the test is quick. */
@@ -22,14 +23,6 @@ const QUERY_TIMEOUT_MS = 2_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 /** Slack for a busy machine between the database giving up and the answer arriving. */
 const MARGIN_MS = 3_000;
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** Milliseconds from sending to the last byte. */
-  took: number;
-}
 
 /*
  * Postgres frozen with SIGSTOP, as a hung host or a partition that keeps connections open looks to a client: nothing
@@ -46,19 +39,8 @@ describe('when Postgres freezes under a running API and worker', () => {
   let connection: Connection;
   const workflowIds: string[] = [];
 
-  const request = async (method: string, route: string, body?: unknown, headers = icb.auth): Promise<Answer> => {
-    const started = Date.now();
-    const res = await fetch(`${api.baseUrl}${route}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      redirect: 'manual',
-      // A hang fails the test here rather than at Jest's timeout.
-      signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS + 4 * MARGIN_MS),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, text, took: Date.now() - started };
-  };
+  const request = (method: string, route: string, body?: unknown, headers = icb.auth): Promise<TimedAnswer> =>
+    timedRequest(api.baseUrl, method, route, { body, headers, hangAfterMs: CONNECT_TIMEOUT_MS + 4 * MARGIN_MS });
   const kickoff = async () => {
     const answer = await request('POST', '/v1/migrations', kickoffBodyOf(icb.code));
     expect(answer.status).toBe(201);

@@ -163,3 +163,27 @@ export async function startNotifyStandIn(options: NotifyStandInOptions): Promise
       }),
   };
 }
+
+/**
+ * The stand-in with the templates our messages use, and the variables that point the apps' Notify channel at it
+ * (the caller applies them, with anything else it needs, e.g. NOTIFY_TIMEOUT_MS).
+ */
+export async function startNotifyForApps(
+  key: { apiKey: string; serviceId: string; secret: string },
+  templates: { email: string; sms: string },
+): Promise<{ notify: NotifyStandIn; env: Record<string, string> }> {
+  const notify = await startNotifyStandIn({
+    serviceId: key.serviceId,
+    secret: key.secret,
+    templates,
+    fields: { email: ['subject', 'body'], sms: ['subject', 'link'] },
+  });
+  const env = {
+    EMAIL_PROVIDER: 'notify',
+    NOTIFY_API_KEY: key.apiKey,
+    NOTIFY_BASE_URL: notify.baseUrl,
+    NOTIFY_EMAIL_TEMPLATE_ID: templates.email,
+    NOTIFY_SMS_TEMPLATE_ID: templates.sms,
+  };
+  return { notify, env };
+}

@@ -10,11 +10,12 @@ import {
   type Alert,
   type Participant,
 } from '@idp/domain';
-import { NotificationService, type MessageContext, type NotificationChannel } from '@idp/notifications';
+import { NotificationService, type NotificationChannel } from '@idp/notifications';
 import { NotificationEntity } from '@idp/persistence';
 import { idpWorkflowId } from '@idp/temporal';
 import { startActivitiesWorker, type ActivitiesWorker } from '../support/activities-worker';
-import { notifyApiKey, startNotifyStandIn, type NotifyStandIn } from '../support/notify-stand-in';
+import { messageContexts } from '../support/message-contexts';
+import { notifyApiKey, startNotifyForApps, type NotifyStandIn } from '../support/notify-stand-in';
 import { eventually, sampleKickoff } from '../support/worker-harness';
 import type { idp } from '@idp/workflows';
 
@@ -36,19 +37,9 @@ describe('the notify activity', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    notify = await startNotifyStandIn({
-      serviceId: key.serviceId,
-      secret: key.secret,
-      templates,
-      fields: { email: ['subject', 'body'], sms: ['subject', 'link'] },
-    });
-    Object.assign(process.env, {
-      EMAIL_PROVIDER: 'notify',
-      NOTIFY_API_KEY: key.apiKey,
-      NOTIFY_BASE_URL: notify.baseUrl,
-      NOTIFY_EMAIL_TEMPLATE_ID: templates.email,
-      NOTIFY_TIMEOUT_MS: String(NOTIFY_TIMEOUT_MS),
-    });
+    let env: Record<string, string>;
+    ({ notify, env } = await startNotifyForApps(key, templates));
+    Object.assign(process.env, env, { NOTIFY_TIMEOUT_MS: String(NOTIFY_TIMEOUT_MS) });
     worker = await startActivitiesWorker();
     ({ client, db } = worker);
   });
@@ -176,16 +167,7 @@ describe('the notify activity', () => {
     const migrationId = randomUUID();
     const [first, second] = sampleKickoff(migrationId).participants;
     const alert: Alert = { key: 'kickoff', kind: 'kickoff', recipients: [first.role, second.role], round: 1 };
-    const contexts: MessageContext[] = [first, second].map((recipient) => ({
-      alert,
-      recipient,
-      practiceName: 'Riverside Surgery',
-      practiceOdsCode: 'A81001',
-      icbCode: 'QHG',
-      plannedGoLive: '2027-03-15',
-      forecastGoLive: '2027-03-15',
-      migrationUrl: `http://localhost:3000/migrations/${migrationId}`,
-    }));
+    const contexts = messageContexts(alert, migrationId, [first, second]);
     const prefix = `${idpWorkflowId(migrationId)}:kickoff`;
 
     await expect(service.send(migrationId, prefix, contexts, { cancelled: cancellation.signal })).rejects.toThrow(
